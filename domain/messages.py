@@ -1,0 +1,46 @@
+"""Inputs and outputs of ``ComplaintWorkflow``: one type per message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+
+from domain.actions import Command
+from domain.audit import Actor, AuditEvent, Signature
+from domain.base import StrictModel
+from domain.complaint import ComplaintState
+from domain.intake import Intake
+from domain.summary import ComplaintSummary
+
+
+class WorkflowOptions(StrictModel):
+    """Tunables passed in by the starter, so the workflow never reads settings itself."""
+
+    closed_retention: timedelta = timedelta(days=90)
+    continue_as_new_after_events: int = Field(default=2000, ge=100)
+
+
+class ComplaintInput(StrictModel):
+    complaint_id: str
+    intake: Intake
+    actor: Actor
+    request_id: str | None = None
+    options: WorkflowOptions = Field(default_factory=WorkflowOptions)
+    # Set only by continue-as-new: the state and the events not yet projected.
+    carried_state: ComplaintState | None = None
+    carried_events: list[AuditEvent] = Field(default_factory=list)
+    projected_version: int = 0
+
+
+class TransitionRequest(StrictModel):
+    command: Command
+    actor: Actor
+    signature: Signature | None = None
+
+
+class ProjectionBatch(StrictModel):
+    """The latest snapshot and the audit events not yet written, coalesced."""
+
+    summary: ComplaintSummary
+    events: list[AuditEvent]
