@@ -33,6 +33,12 @@ from devstack.signals import run_until_signalled
 _MESSAGE_ID = re.compile(r"^[0-9A-Za-z_-]+$")
 
 
+def smtp_command(*, host: str, port: int, folder: Path | str) -> list[str]:
+    """Arguments that run the sink as its own process."""
+    options = ["--host", host, "--port", str(port), "--folder", str(folder)]
+    return [sys.executable, "-m", "devstack.smtp_sink", *options]
+
+
 def store_message(folder: Path, envelope: Envelope) -> dict[str, Any]:
     """Write one received message into ``folder`` and return its index entry."""
     raw = envelope.original_content or b""
@@ -81,9 +87,7 @@ SMTP_OPTIONS: dict[str, Any] = {
 
 def list_messages(folder: Path | str) -> list[dict[str, Any]]:
     """Index entries of every kept message, oldest first."""
-    entries = [
-        json.loads(path.read_text(encoding="utf-8")) for path in Path(folder).glob("*.json")
-    ]
+    entries = [json.loads(path.read_text(encoding="utf-8")) for path in Path(folder).glob("*.json")]
     return sorted(entries, key=lambda entry: (entry["received_at"], entry["id"]))
 
 

@@ -24,6 +24,12 @@ def store_uri(host: str, port: int) -> str:
     return f"mongodb://{host}:{port}/?directConnection=true"
 
 
+def store_command(*, host: str, port: int, path: Path | str) -> list[str]:
+    """Arguments that run this module as its own process."""
+    options = ["--host", host, "--port", str(port), "--path", str(path)]
+    return [sys.executable, "-m", "devstack.store_server", *options]
+
+
 async def serve_store(*, host: str, port: int, path: Path | str) -> None:
     """Serve the SQLite file at ``path`` on ``host:port`` until cancelled."""
     db_file = Path(path)
