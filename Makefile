@@ -1,0 +1,55 @@
+# Entry points: `make run` (embedded stack), `make test` (whole suite), `make bench`.
+# Everything runs from the virtual environment in .venv; `make venv` builds it with a
+# Python >= 3.13 and reinstalls only when pyproject.toml changes.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@set -e; \
+	ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 13))' >/dev/null 2>&1; }; \
+	if ! ok $(BIN)/python; then \
+	  py=""; \
+	  for candidate in python3.13 python3.14; do \
+	    if ok "$$candidate"; then py="$$candidate"; break; fi; \
+	  done; \
+	  if [ -z "$$py" ] && command -v pyenv >/dev/null 2>&1; then \
+	    for candidate in "$$(pyenv root)"/versions/3.13*/bin/python3; do \
+	      if ok "$$candidate"; then py="$$candidate"; break; fi; \
+	    done; \
+	  fi; \
+	  if [ -z "$$py" ]; then \
+	    echo "error: IBTool needs Python >= 3.13; tried python3.13, python3.14 and" \
+	      "pyenv's versions/3.13*. Install one (for example 'pyenv install 3.13')." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "creating $(VENV) with $$py"; \
+	  rm -rf $(VENV); \
+	  "$$py" -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: venv
+	$(BIN)/ibtool run
+
+test: venv
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: venv
+	$(BIN)/python -m bench
+
+# Removes the environment, caches and build output. Keeps .data (your local complaints).
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./.data -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
