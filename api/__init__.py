@@ -1,0 +1,1 @@
+"""FastAPI facade: the only package that knows HTTP."""

@@ -1,0 +1,109 @@
+"""Every error the API can answer with, mapped to HTTP in one place. Never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.enums import Action, Status
+
+log = logging.getLogger("ibtool.api")
+
+
+class ApiError(Exception):
+    status_code = 500
+    error = "internal error"
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        super().__init__(message or self.error)
+        self.message = message or self.error
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.message, **self.extra}
+
+
+class Unauthenticated(ApiError):
+    status_code = 401
+    error = "authentication required"
+
+
+class ComplaintNotFound(ApiError):
+    status_code = 404
+    error = "complaint not found"
+
+    def __init__(self, complaint_id: str) -> None:
+        super().__init__(f"complaint {complaint_id} not found", id=complaint_id)
+
+
+class TransitionRefused(ApiError):
+    status_code = 409
+    error = "transition not allowed"
+
+    def __init__(self, message: str, *, status: Status, allowed_actions: list[Action]) -> None:
+        super().__init__(message, status=status, allowed_actions=allowed_actions)
+
+
+class InvalidField(ApiError):
+    """A request that is well-formed but wrong in one named field (422)."""
+
+    status_code = 422
+    error = "invalid request"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, fields=[{"field": field, "message": message}])
+
+
+class Unavailable(ApiError):
+    status_code = 503
+    error = "a backing service is unavailable; retry later"
+
+
+def _field_path(loc: tuple[Any, ...], body: Any) -> str:
+    parts = list(loc)
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    # A discriminated union puts the chosen tag (the action) first; it is not a field.
+    if parts and isinstance(body, dict) and parts[0] == body.get("action"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "body"
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    body = getattr(exc, "body", None)
+    fields = [
+        {"field": _field_path(tuple(err["loc"]), body), "message": err["msg"]}
+        for err in exc.errors()
+    ]
+    return JSONResponse({"error": "invalid request", "fields": fields}, status_code=422)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    headers = {"WWW-Authenticate": "X-User"} if isinstance(exc, Unauthenticated) else None
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"error": "internal error"}, status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,117 @@
+"""/complaints: intake, strongly consistent reads, transitions, lists and the audit timeline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Path, Query, Response
+from pydantic import BaseModel
+
+from api import examples
+from api.deps import CurrentUser, ServiceDep, StoreDep, VerifierDep
+from api.errors import ComplaintNotFound, InvalidField
+from api.signing import sign
+from domain import lifecycle
+from domain.actions import Command, MarkDuplicate
+from domain.audit import AuditEvent
+from domain.base import ComplaintId
+from domain.enums import Action
+from domain.intake import Intake, future_timestamps
+from domain.views import ComplaintView
+from store.complaints import ComplaintPage, ComplaintQuery, InvalidCursor
+
+router = APIRouter(prefix="/complaints", tags=["complaints"])
+
+IdPath = Annotated[ComplaintId, Path(description="Complaint id, e.g. C-ABCDEF123456")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200, description="Repeat-safe request key"),
+]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No identity"},
+    404: {"description": "Unknown complaint"},
+    409: {"description": "Not allowed now; the body lists `allowed_actions`"},
+    422: {"description": "Invalid input; the body names each bad `field`"},
+    503: {"description": "Temporal or the store is unavailable"},
+}
+
+
+class EventPage(BaseModel):
+    items: list[AuditEvent]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ComplaintView,
+    responses={200: {"description": "Already received (idempotent repeat)"}, **ERRORS},
+)
+async def create_complaint(
+    intake: Annotated[Intake, Body(openapi_examples=examples.CREATE)],
+    response: Response,
+    service: ServiceDep,
+    actor: CurrentUser,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    for field in future_timestamps(intake, now=datetime.now(UTC)):
+        raise InvalidField(field, "must not be in the future")
+    created = await service.create(intake, actor=actor, idempotency_key=idempotency_key)
+    response.headers["Location"] = f"/complaints/{created.complaint_id}"
+    if created.view is None:
+        response.status_code = 202
+        return {"id": created.complaint_id, "status": "triage", "pending": True}
+    response.status_code = 201 if created.new else 200
+    return created.view
+
+
+@router.get("", response_model=ComplaintPage, responses={422: ERRORS[422]})
+async def list_complaints(
+    query: Annotated[ComplaintQuery, Query()], store: StoreDep, actor: CurrentUser
+) -> ComplaintPage:
+    """Eventually consistent page of projections, newest first, with cursor pagination."""
+    try:
+        return await store.list_complaints(query)
+    except InvalidCursor as error:
+        raise InvalidField("cursor", str(error)) from error
+
+
+@router.get("/{complaint_id}", response_model=ComplaintView, responses=ERRORS)
+async def get_complaint(
+    complaint_id: IdPath, service: ServiceDep, actor: CurrentUser
+) -> ComplaintView:
+    """Strongly consistent: read from the workflow itself."""
+    return await service.get(complaint_id)
+
+
+@router.post("/{complaint_id}/transitions", response_model=ComplaintView, responses=ERRORS)
+async def transition(
+    complaint_id: IdPath,
+    command: Annotated[Command, Body(openapi_examples=examples.TRANSITIONS)],
+    service: ServiceDep,
+    verifier: VerifierDep,
+    actor: CurrentUser,
+    idempotency_key: IdempotencyKey = None,
+) -> ComplaintView:
+    """Apply one lifecycle action. The new state comes back synchronously."""
+    if isinstance(command, MarkDuplicate) and command.duplicate_of != complaint_id:
+        if not await service.exists(command.duplicate_of):
+            raise InvalidField("duplicate_of", f"complaint {command.duplicate_of} does not exist")
+    signature = None
+    if lifecycle.TABLE[Action(command.action)].signed:
+        signature = await sign(verifier, complaint_id=complaint_id, command=command, actor=actor)
+    return await service.transition(
+        complaint_id, command, actor=actor, signature=signature, request_key=idempotency_key
+    )
+
+
+@router.get("/{complaint_id}/events", response_model=EventPage, responses=ERRORS)
+async def list_events(
+    complaint_id: IdPath, store: StoreDep, service: ServiceDep, actor: CurrentUser
+) -> EventPage:
+    """The audit timeline from the projection, ordered by ``seq``."""
+    items = await store.events(complaint_id)
+    if not items and not await service.exists(complaint_id):
+        raise ComplaintNotFound(complaint_id)
+    return EventPage(items=items)

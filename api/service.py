@@ -1,0 +1,172 @@
+"""What the API asks of Temporal: start, read and transition complaint workflows.
+
+Routes call this module; it turns Temporal's errors into the API's own (api.errors).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ComplaintNotFound, InvalidField, TransitionRefused, Unavailable
+from domain.actions import Command
+from domain.audit import Actor, Signature
+from domain.intake import Intake
+from domain.messages import ComplaintInput, TransitionRequest, WorkflowOptions
+from domain.views import ComplaintView, RefusalDetails
+from settings import Settings
+from workflows.complaint import INVALID, REFUSED, ComplaintWorkflow, workflow_id
+
+
+def complaint_id_for(intake: Intake, idempotency_key: str | None) -> str:
+    """A stable id, so a repeated intake (same source reference or key) finds its complaint.
+
+    The source system's own reference wins over the header: it names the real-world complaint.
+    """
+    if intake.source.ref:
+        natural = f"source:{intake.source.channel}:{intake.source.ref}"
+    elif idempotency_key:
+        natural = f"key:{idempotency_key}"
+    else:
+        natural = f"random:{uuid.uuid4()}"
+    digest = hashlib.sha256(natural.encode()).digest()
+    return "C-" + base64.b32encode(digest).decode()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    view: ComplaintView | None  # None: accepted, but no worker has picked it up yet
+    complaint_id: str
+    new: bool
+
+
+class ComplaintService:
+    def __init__(self, client: Client, settings: Settings) -> None:
+        self._client = client
+        self._settings = settings
+
+    def _handle(self, complaint_id: str) -> WorkflowHandle[ComplaintWorkflow, object]:
+        return self._client.get_workflow_handle_for(ComplaintWorkflow.run, workflow_id(complaint_id))
+
+    async def create(
+        self, intake: Intake, *, actor: Actor, idempotency_key: str | None
+    ) -> Created:
+        complaint_id = complaint_id_for(intake, idempotency_key)
+        request_id = str(uuid.uuid4())
+        options = WorkflowOptions(
+            closed_retention=self._settings.closed_retention,
+            continue_as_new_after_events=self._settings.continue_as_new_after_events,
+        )
+        try:
+            await self._client.start_workflow(
+                ComplaintWorkflow.run,
+                ComplaintInput(
+                    complaint_id=complaint_id,
+                    intake=intake,
+                    actor=actor,
+                    request_id=request_id,
+                    options=options,
+                ),
+                id=workflow_id(complaint_id),
+                task_queue=self._settings.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            )
+            new = True
+        except WorkflowAlreadyStartedError:
+            new = False
+        except RPCError as error:
+            raise Unavailable() from error
+        try:
+            view = await self.get(complaint_id)
+        except Unavailable:
+            if not new:
+                raise
+            return Created(view=None, complaint_id=complaint_id, new=True)
+        if not new and idempotency_key and not intake.source.ref and view.intake != intake:
+            raise InvalidField(
+                "Idempotency-Key", "this key was already used with a different request body"
+            )
+        return Created(view=view, complaint_id=complaint_id, new=new)
+
+    async def get(self, complaint_id: str) -> ComplaintView:
+        try:
+            return await self._handle(complaint_id).query(
+                ComplaintWorkflow.state, rpc_timeout=_RPC_TIMEOUT
+            )
+        except RPCError as error:
+            raise _from_rpc(error, complaint_id) from error
+        except WorkflowQueryFailedError as error:
+            raise Unavailable() from error
+
+    async def exists(self, complaint_id: str) -> bool:
+        try:
+            await self._handle(complaint_id).describe(rpc_timeout=_RPC_TIMEOUT)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise Unavailable() from error
+        return True
+
+    async def transition(
+        self,
+        complaint_id: str,
+        command: Command,
+        *,
+        actor: Actor,
+        signature: Signature | None,
+        request_key: str | None,
+    ) -> ComplaintView:
+        request = TransitionRequest(command=command, actor=actor, signature=signature)
+        try:
+            return await self._handle(complaint_id).execute_update(
+                ComplaintWorkflow.transition, request, id=request_key
+            )
+        except WorkflowUpdateFailedError as error:
+            raise _from_update_failure(error) from error
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND and "completed" in error.message:
+                raise await self._final_record_refusal(complaint_id) from error
+            raise _from_rpc(error, complaint_id) from error
+
+    async def _final_record_refusal(self, complaint_id: str) -> TransitionRefused:
+        view = await self.get(complaint_id)
+        return TransitionRefused(
+            "the complaint's record is final and no longer accepts changes",
+            status=view.status,
+            allowed_actions=[],
+        )
+
+
+_RPC_TIMEOUT = None  # the SDK's defaults; set here if a deployment needs tighter bounds
+
+
+def _from_rpc(error: RPCError, complaint_id: str) -> Exception:
+    if error.status == RPCStatusCode.NOT_FOUND:
+        return ComplaintNotFound(complaint_id)
+    return Unavailable()
+
+
+def _from_update_failure(error: WorkflowUpdateFailedError) -> Exception:
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.type == REFUSED:
+        details = RefusalDetails.model_validate(cause.details[0])
+        return TransitionRefused(
+            cause.message, status=details.status, allowed_actions=details.allowed_actions
+        )
+    if isinstance(cause, ApplicationError) and cause.type == INVALID:
+        field = str(cause.details[0]) if cause.details else "body"
+        return InvalidField(field, cause.message)
+    return Unavailable()

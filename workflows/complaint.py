@@ -1,0 +1,172 @@
+"""ComplaintWorkflow: one durable workflow per complaint, from intake to closure.
+
+Transitions arrive as Updates. Handlers are synchronous (no ``await``), so the validator of a
+racing second update sees the state the first one left and exactly one of two conflicting
+transitions wins. Slow side effects (the MongoDB projection) run from the main loop, so an
+API call never waits on them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.projection import ProjectionActivities
+    from domain import lifecycle
+    from domain.audit import AuditEvent
+    from domain.complaint import ComplaintState, apply, open_complaint
+    from domain.enums import Action, Status
+    from domain.messages import ComplaintInput, ProjectionBatch, TransitionRequest
+    from domain.summary import summarize
+    from domain.views import ComplaintView, RefusalDetails
+    from workflows.alarm import Alarm
+
+PROJECTION_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=5),
+    maximum_attempts=0,  # never give up: the store comes back, and nothing is lost meanwhile
+)
+
+REFUSED = "TransitionRefused"
+INVALID = "InvalidTransition"
+
+
+def workflow_id(complaint_id: str) -> str:
+    return f"complaint-{complaint_id}"
+
+
+@workflow.defn
+class ComplaintWorkflow:
+    @workflow.init
+    def __init__(self, input: ComplaintInput) -> None:
+        self._options = input.options
+        self._finishing = False
+        self._retention = Alarm()
+        if input.carried_state is not None:
+            self._state = input.carried_state
+            self._pending: list[AuditEvent] = list(input.carried_events)
+            self._projected_version = input.projected_version
+        else:
+            self._state, created = open_complaint(
+                complaint_id=input.complaint_id,
+                intake=input.intake,
+                actor=input.actor,
+                now=workflow.now(),
+            )
+            self._pending = [created]
+            self._projected_version = 0
+
+    @workflow.run
+    async def run(self, input: ComplaintInput) -> ComplaintState:
+        while True:
+            self._arm_retention()
+            await workflow.wait_condition(
+                lambda: self._projection_due() or self._retention.rang or self._history_full()
+            )
+            if self._projection_due():
+                await self._project()
+            elif self._retention.rang and self._state.status == Status.CLOSED:
+                return await self._finish()
+            elif self._history_full():
+                await self._continue_as_new(input)
+
+    # -- transitions ---------------------------------------------------------------------
+
+    @workflow.update
+    def transition(self, request: TransitionRequest) -> ComplaintView:
+        event = apply(
+            self._state,
+            request.command,
+            actor=request.actor,
+            now=workflow.now(),
+            signature=request.signature,
+        )
+        self._pending.append(event)
+        return self._view(events=[event])
+
+    @transition.validator
+    def validate_transition(self, request: TransitionRequest) -> None:
+        action = Action(request.command.action)
+        facts = self._state.facts(accepting_changes=not self._finishing)
+        reason = lifecycle.refusal(facts, action)
+        if reason is not None:
+            details = RefusalDetails(
+                status=self._state.status, allowed_actions=lifecycle.allowed_actions(facts)
+            )
+            raise ApplicationError(reason, details, type=REFUSED, non_retryable=True)
+        if lifecycle.TABLE[action].signed and request.signature is None:
+            raise ApplicationError(
+                f"{action} needs an electronic signature", "signature", type=INVALID
+            )
+        duplicate_of = getattr(request.command, "duplicate_of", None)
+        if duplicate_of == self._state.id:
+            raise ApplicationError(
+                "a complaint cannot be a duplicate of itself", "duplicate_of", type=INVALID
+            )
+
+    @workflow.query
+    def state(self) -> ComplaintView:
+        return self._view(events=self._state.recent_events)
+
+    # -- main-loop work -------------------------------------------------------------------
+
+    def _view(self, *, events: list[AuditEvent]) -> ComplaintView:
+        facts = self._state.facts(accepting_changes=not self._finishing)
+        return ComplaintView.of(
+            self._state, allowed_actions=lifecycle.allowed_actions(facts), events=events
+        )
+
+    def _projection_due(self) -> bool:
+        return self._state.version > self._projected_version
+
+    async def _project(self) -> None:
+        """Write the latest snapshot and every unwritten event: a burst costs one write."""
+        batch = ProjectionBatch(summary=summarize(self._state), events=list(self._pending))
+        await workflow.execute_activity_method(
+            ProjectionActivities.project_complaint,
+            batch,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=PROJECTION_RETRY,
+        )
+        self._projected_version = batch.summary.version
+        self._pending = [e for e in self._pending if e.seq > batch.summary.version]
+
+    def _arm_retention(self) -> None:
+        """A closed complaint stays reopenable for a while, then its workflow completes."""
+        closed_at = self._state.closed_at
+        if self._state.status == Status.CLOSED and closed_at is not None:
+            self._retention.set(closed_at + self._options.closed_retention)
+        else:
+            self._retention.set(None)
+
+    def _history_full(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self._options.continue_as_new_after_events
+        )
+
+    async def _finish(self) -> ComplaintState:
+        self._finishing = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        while self._projection_due():
+            await self._project()
+        return self._state
+
+    async def _continue_as_new(self, input: ComplaintInput) -> None:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._retention.set(None)
+        workflow.continue_as_new(
+            input.model_copy(
+                update={
+                    "carried_state": self._state,
+                    "carried_events": self._pending,
+                    "projected_version": self._projected_version,
+                }
+            )
+        )
