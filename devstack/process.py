@@ -12,12 +12,14 @@ import atexit
 import contextlib
 import ctypes
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from devstack.net import wait_for_port
@@ -77,6 +79,7 @@ class ChildProcess:
         self.env = dict(env) if env is not None else None
         self.cwd = cwd
         self._popen: subprocess.Popen[bytes] | None = None
+        self._log_offset = 0
 
     @property
     def pid(self) -> int | None:
@@ -87,7 +90,11 @@ class ChildProcess:
             return
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **(self.env or {}), "PYTHONUNBUFFERED": "1"}
-        with self.log_path.open("wb") as log:
+        with self.log_path.open("ab") as log:
+            started = datetime.now(UTC).isoformat(timespec="seconds")
+            log.write(f"--- {started} {shlex.join(self.command)}\n".encode())
+            log.flush()
+            self._log_offset = log.tell()
             self._popen = subprocess.Popen(
                 self.command,
                 stdin=subprocess.DEVNULL,
@@ -143,8 +150,11 @@ class ChildProcess:
         return popen.returncode
 
     def log_tail(self, lines: int = 40) -> str:
+        """The end of what the child wrote since its last start (the log keeps every run)."""
         try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            with self.log_path.open("rb") as log:
+                log.seek(self._log_offset)
+                text = log.read().decode("utf-8", errors="replace")
         except FileNotFoundError:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])

@@ -98,7 +98,9 @@ def read_message(folder: Path | str, message_id: str) -> EmailMessage:
     path = Path(folder) / f"{message_id}.eml"
     if not path.is_file():
         raise FileNotFoundError(f"no message {message_id} in {folder}")
-    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(path.read_bytes()))
+    # The file keeps SMTP's CRLF line ends; parse with "\n" so text parts read as Python text.
+    raw = path.read_bytes().replace(b"\r\n", b"\n")
+    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(raw))
 
 
 async def serve_smtp(*, host: str, port: int, folder: Path | str) -> None:
