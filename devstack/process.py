@@ -146,7 +146,6 @@ class ChildProcess:
             except subprocess.TimeoutExpired:
                 _signal_group(popen.pid, signal.SIGKILL)
                 popen.wait()
-        _signal_group(popen.pid, signal.SIGKILL)  # anything the child left in its group
         return popen.returncode
 
     def log_tail(self, lines: int = 40) -> str:
