@@ -23,6 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.errors import ComplaintNotFound, InvalidField, TransitionRefused, Unavailable
 from domain.actions import Command
 from domain.audit import Actor, Signature
+from domain.complaint import ComplaintState
 from domain.intake import Intake
 from domain.messages import ComplaintInput, TransitionRequest, WorkflowOptions
 from domain.views import ComplaintView, RefusalDetails
@@ -57,12 +58,12 @@ class ComplaintService:
         self._client = client
         self._settings = settings
 
-    def _handle(self, complaint_id: str) -> WorkflowHandle[ComplaintWorkflow, object]:
-        return self._client.get_workflow_handle_for(ComplaintWorkflow.run, workflow_id(complaint_id))
+    def _handle(self, complaint_id: str) -> WorkflowHandle[ComplaintWorkflow, ComplaintState]:
+        return self._client.get_workflow_handle_for(
+            ComplaintWorkflow.run, workflow_id(complaint_id)
+        )
 
-    async def create(
-        self, intake: Intake, *, actor: Actor, idempotency_key: str | None
-    ) -> Created:
+    async def create(self, intake: Intake, *, actor: Actor, idempotency_key: str | None) -> Created:
         complaint_id = complaint_id_for(intake, idempotency_key)
         request_id = str(uuid.uuid4())
         options = WorkflowOptions(

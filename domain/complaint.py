@@ -117,9 +117,9 @@ class ComplaintState(StrictModel):
         return self.model_dump(mode="json", include=TRACKED)
 
 
-def open_complaint(*, complaint_id: str, intake: Intake, actor: Actor, now: datetime) -> tuple[
-    ComplaintState, AuditEvent
-]:
+def open_complaint(
+    *, complaint_id: str, intake: Intake, actor: Actor, now: datetime
+) -> tuple[ComplaintState, AuditEvent]:
     state = ComplaintState(
         id=complaint_id, intake=intake, created_at=now, created_by=actor, updated_at=now
     )
@@ -219,6 +219,9 @@ def _change(state: ComplaintState, command: Command, *, actor: Actor, now: datet
             return text
         case RecordSubmission():
             fields = command.model_dump(exclude={"action"})
-            state.submissions = [*state.submissions, Submission(**fields, recorded_by=actor.user_id)]
+            state.submissions = [
+                *state.submissions,
+                Submission(**fields, recorded_by=actor.user_id),
+            ]
             return None
     raise AssertionError(f"unhandled command {command.action}")  # pragma: no cover

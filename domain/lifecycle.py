@@ -22,10 +22,15 @@ class Rule:
 
 S = Status
 TABLE: Mapping[Action, Rule] = {
-    Action.TRIAGE: Rule(frozenset({S.TRIAGE}), S.INVESTIGATION, note="severity, reportability, assignee"),
+    Action.TRIAGE: Rule(
+        frozenset({S.TRIAGE}), S.INVESTIGATION, note="severity, reportability, assignee"
+    ),
     Action.REJECT: Rule(frozenset({S.TRIAGE}), S.CLOSED, Outcome.NOT_A_COMPLAINT, note="reason"),
     Action.MARK_DUPLICATE: Rule(
-        frozenset({S.TRIAGE}), S.CLOSED, Outcome.DUPLICATE, note="duplicate_of: an existing complaint"
+        frozenset({S.TRIAGE}),
+        S.CLOSED,
+        Outcome.DUPLICATE,
+        note="duplicate_of: an existing complaint",
     ),
     Action.CLOSE_WITHOUT_INVESTIGATION: Rule(
         frozenset({S.TRIAGE}),

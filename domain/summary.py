@@ -1,4 +1,7 @@
-"""The list-view projection of a complaint. It carries no PHI: no patient, no complainant contact."""
+"""The list-view projection of a complaint.
+
+It carries no PHI: no patient details and no complainant contact.
+"""
 
 from __future__ import annotations
 

@@ -68,12 +68,12 @@ class ComplaintWorkflow:
             await workflow.wait_condition(
                 lambda: self._projection_due() or self._retention.rang or self._history_full()
             )
-            if self._projection_due():
+            if self._history_full():
+                await self._continue_as_new(input)
+            elif self._projection_due():
                 await self._project()
             elif self._retention.rang and self._state.status == Status.CLOSED:
                 return await self._finish()
-            elif self._history_full():
-                await self._continue_as_new(input)
 
     # -- transitions ---------------------------------------------------------------------
 

@@ -95,9 +95,12 @@ async def transition(
     idempotency_key: IdempotencyKey = None,
 ) -> ComplaintView:
     """Apply one lifecycle action. The new state comes back synchronously."""
-    if isinstance(command, MarkDuplicate) and command.duplicate_of != complaint_id:
-        if not await service.exists(command.duplicate_of):
-            raise InvalidField("duplicate_of", f"complaint {command.duplicate_of} does not exist")
+    if (
+        isinstance(command, MarkDuplicate)
+        and command.duplicate_of != complaint_id
+        and not await service.exists(command.duplicate_of)
+    ):
+        raise InvalidField("duplicate_of", f"complaint {command.duplicate_of} does not exist")
     signature = None
     if lifecycle.TABLE[Action(command.action)].signed:
         signature = await sign(verifier, complaint_id=complaint_id, command=command, actor=actor)

@@ -28,7 +28,11 @@ def run(state: ComplaintState, *actions: Action) -> None:
 def test_intake_opens_in_triage_with_a_create_event() -> None:
     state, event = open_complaint(complaint_id="C-1", intake=intake(), actor=ACTOR, now=NOW)
     assert (state.status, state.version, event.seq, event.action) == (
-        Status.TRIAGE, 1, 1, Action.CREATE)
+        Status.TRIAGE,
+        1,
+        1,
+        Action.CREATE,
+    )
     assert event.reason == "received via phone (TWD-88812)"
     assert [c.field for c in event.changes] == ["status"]
 
@@ -66,8 +70,11 @@ def test_full_lifecycle_close_and_reopen() -> None:
 
 @pytest.mark.parametrize(
     ("action", "outcome"),
-    [(Action.REJECT, Outcome.NOT_A_COMPLAINT), (Action.MARK_DUPLICATE, Outcome.DUPLICATE),
-     (Action.CLOSE_WITHOUT_INVESTIGATION, Outcome.NO_INVESTIGATION)],
+    [
+        (Action.REJECT, Outcome.NOT_A_COMPLAINT),
+        (Action.MARK_DUPLICATE, Outcome.DUPLICATE),
+        (Action.CLOSE_WITHOUT_INVESTIGATION, Outcome.NO_INVESTIGATION),
+    ],
 )
 def test_closing_from_triage_sets_the_outcome(action: Action, outcome: Outcome) -> None:
     state = new_complaint()

@@ -47,4 +47,6 @@ def test_future_awareness_is_flagged_at_the_edge() -> None:
     record = intake()
     assert future_timestamps(record, now=NOW) == []
     assert future_timestamps(record, now=record.aware_at - timedelta(days=1)) == [
-        "aware_at", "event.occurred_at"]
+        "aware_at",
+        "event.occurred_at",
+    ]

@@ -1,0 +1,91 @@
+"""A real worker on the time-skipping server, projecting into the real wire-protocol store."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from temporalio.client import Client, WorkflowHandle
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+
+from domain.complaint import ComplaintState
+from domain.messages import ComplaintInput, WorkflowOptions
+from settings import Settings
+from store.client import open_store
+from store.complaints import ComplaintStore
+from tests.domain.factories import ACTOR, intake
+from tests.servers import MongoStore, start_time_skipping_env
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow, workflow_id
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    client: Client
+    store: ComplaintStore
+    task_queue: str
+    started: list[str] = field(default_factory=list)
+
+    async def start(
+        self, *, options: WorkflowOptions | None = None, **intake_overrides: object
+    ) -> WorkflowHandle[ComplaintWorkflow, ComplaintState]:
+        complaint_id = f"C-{uuid.uuid4().hex[:12].upper()}"
+        await self.client.start_workflow(
+            ComplaintWorkflow.run,
+            ComplaintInput(
+                complaint_id=complaint_id,
+                intake=intake(**intake_overrides),
+                actor=ACTOR,
+                options=options or WorkflowOptions(),
+            ),
+            id=workflow_id(complaint_id),
+            task_queue=self.task_queue,
+        )
+        self.started.append(workflow_id(complaint_id))
+        # Like the API: address the workflow id, so calls follow it across continue-as-new.
+        return self.client.get_workflow_handle_for(ComplaintWorkflow.run, workflow_id(complaint_id))
+
+
+@contextlib.asynccontextmanager
+async def running_harness(env: WorkflowEnvironment, store_uri: str) -> AsyncIterator[Harness]:
+    settings = Settings(
+        mongo_uri=store_uri, mongo_db=f"wf_{uuid.uuid4().hex[:10]}", task_queue=f"wf-{uuid.uuid4()}"
+    )
+    store = open_store(settings)
+    await store.ensure_indexes()
+    harness = Harness(env=env, client=env.client, store=store, task_queue=settings.task_queue)
+    async with build_worker(env.client, store, settings):
+        yield harness
+        # The time-skipping server is shared: a workflow left running would hold its clock.
+        for started in harness.started:
+            with contextlib.suppress(RPCError):
+                await env.client.get_workflow_handle(started).terminate("test finished")
+    await store.close()
+
+
+@pytest.fixture
+async def harness(
+    time_skipping_env: WorkflowEnvironment, mongo_store: MongoStore
+) -> AsyncIterator[Harness]:
+    async with running_harness(time_skipping_env, mongo_store.uri) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def skipping_harness(mongo_store: MongoStore) -> AsyncIterator[Harness]:
+    """A harness on a time-skipping server of its own, for tests that skip time.
+
+    The test server stops skipping time for good once any update has been rejected
+    (seen with temporal-test-server 1.40), so tests that skip days get a clean server.
+    """
+    env = await start_time_skipping_env()
+    try:
+        async with running_harness(env, mongo_store.uri) as harness:
+            yield harness
+    finally:
+        await env.shutdown()
