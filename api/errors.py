@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -64,7 +65,10 @@ class Unavailable(ApiError):
     error = "a backing service is unavailable; retry later"
 
 
-def _field_path(loc: tuple[Any, ...], body: Any) -> str:
+_TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}
+
+
+def _field_path(loc: Sequence[Any], body: Any) -> str:
     parts = list(loc)
     if parts and parts[0] in {"body", "query", "path", "header"}:
         parts = parts[1:]
@@ -78,7 +82,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     body = getattr(exc, "body", None)
     fields = [
-        {"field": _field_path(tuple(err["loc"]), body), "message": err["msg"]}
+        {
+            "field": "action" if err["type"] in _TAG_ERRORS else _field_path(err["loc"], body),
+            "message": err["msg"],
+        }
         for err in exc.errors()
     ]
     return JSONResponse({"error": "invalid request", "fields": fields}, status_code=422)
