@@ -104,9 +104,7 @@ class ComplaintService:
 
     async def get(self, complaint_id: str) -> ComplaintView:
         try:
-            return await self._handle(complaint_id).query(
-                ComplaintWorkflow.state, rpc_timeout=_RPC_TIMEOUT
-            )
+            return await self._handle(complaint_id).query(ComplaintWorkflow.state)
         except RPCError as error:
             raise _from_rpc(error, complaint_id) from error
         except WorkflowQueryFailedError as error:
@@ -114,7 +112,7 @@ class ComplaintService:
 
     async def exists(self, complaint_id: str) -> bool:
         try:
-            await self._handle(complaint_id).describe(rpc_timeout=_RPC_TIMEOUT)
+            await self._handle(complaint_id).describe()
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return False
@@ -149,9 +147,6 @@ class ComplaintService:
             status=view.status,
             allowed_actions=[],
         )
-
-
-_RPC_TIMEOUT = None  # the SDK's defaults; set here if a deployment needs tighter bounds
 
 
 def _from_rpc(error: RPCError, complaint_id: str) -> Exception:
