@@ -1,0 +1,191 @@
+"""The real app under uvicorn on a free port, a real worker, and an HTTP client for them.
+
+Shared by ``tests/api`` (worker in-process) and ``tests/integration`` (worker as a child
+process). Everything talks over loopback sockets: HTTP to the app, gRPC to the dev server,
+the wire protocol to the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+
+from api.app import create_app
+from devstack.net import free_port
+from settings import Settings
+from store.client import open_store
+from store.complaints import ComplaintStore
+from temporal_client import connect_temporal
+from tests.domain.factories import intake_data
+from worker import build_worker
+
+HOST = "127.0.0.1"
+#: How long a projection may take to show a version in the list.
+PROJECTION_DEADLINE = 10.0
+#: Per-request HTTP timeout: generous, a transition may wait for a (re)started worker.
+HTTP_TIMEOUT = 60.0
+
+
+def unique(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10].upper()}"
+
+
+async def eventually[T](
+    probe: Callable[[], Awaitable[T | None]],
+    *,
+    within: float,
+    interval: float = 0.05,
+    what: str = "condition",
+) -> T:
+    """Call ``probe`` until it returns something other than None; fail after ``within`` s."""
+    deadline = time.monotonic() + within
+    while True:
+        result = await probe()
+        if result is not None:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what} not reached within {within:.1f} s")
+        await asyncio.sleep(interval)
+
+
+@dataclass
+class Api:
+    """An HTTP client on the running app, acting as ``ana`` unless told otherwise."""
+
+    http: httpx.AsyncClient
+    base_url: str
+    settings: Settings
+    store: ComplaintStore
+
+    async def create(
+        self, *, headers: dict[str, str] | None = None, **overrides: Any
+    ) -> httpx.Response:
+        """POST /complaints with a valid intake; the source ref is unique unless overridden.
+
+        Complaint ids derive from ``(channel, ref)`` and the dev server is shared by the
+        whole session, so a fixed ref would collide with another test's workflow.
+        """
+        overrides.setdefault("source", {"channel": "phone", "ref": unique("TWD-")})
+        return await self.http.post("/complaints", json=intake_data(**overrides), headers=headers)
+
+    async def create_id(self, **overrides: Any) -> str:
+        response = await self.create(**overrides)
+        assert response.status_code == 201, response.text
+        complaint_id: str = response.json()["id"]
+        return complaint_id
+
+    async def act(
+        self,
+        complaint_id: str,
+        body: dict[str, Any],
+        user: str = "ana",
+        *,
+        name: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = {"X-User": user, **({"X-User-Name": name} if name else {}), **(headers or {})}
+        return await self.http.post(
+            f"/complaints/{complaint_id}/transitions", json=body, headers=sent
+        )
+
+    async def get(self, complaint_id: str) -> httpx.Response:
+        return await self.http.get(f"/complaints/{complaint_id}")
+
+    async def events(self, complaint_id: str) -> httpx.Response:
+        return await self.http.get(f"/complaints/{complaint_id}/events")
+
+    async def listing(self, **params: Any) -> dict[str, Any]:
+        response = await self.http.get("/complaints", params=params)
+        assert response.status_code == 200, response.text
+        page: dict[str, Any] = response.json()
+        return page
+
+    async def wait_projected(
+        self, complaint_id: str, version: int, *, within: float = PROJECTION_DEADLINE
+    ) -> float:
+        """Poll the list (``q=<id>``) until it shows ``version``; return the seconds it took."""
+        started = time.monotonic()
+
+        async def shown() -> bool | None:
+            page = await self.listing(q=complaint_id)
+            versions = [item["version"] for item in page["items"] if item["id"] == complaint_id]
+            assert not versions or versions[0] <= version, f"projected past {version}: {versions}"
+            return True if versions == [version] else None
+
+        await eventually(shown, within=within, what=f"{complaint_id} v{version} in the list")
+        return time.monotonic() - started
+
+    async def wait_events(
+        self, complaint_id: str, count: int, *, within: float = PROJECTION_DEADLINE
+    ) -> list[Any]:
+        """Poll GET events until it lists ``count`` events; return them."""
+
+        async def listed() -> list[Any] | None:
+            response = await self.events(complaint_id)
+            assert response.status_code == 200, response.text
+            items: list[Any] = response.json()["items"]
+            assert len(items) <= count, f"more events than expected: {len(items)} > {count}"
+            return items if len(items) == count else None
+
+        return await eventually(listed, within=within, what=f"{count} events of {complaint_id}")
+
+
+@contextlib.asynccontextmanager
+async def serving_app(settings: Settings) -> AsyncIterator[str]:
+    """Run ``create_app(settings)`` under uvicorn on a free port; yield its base URL."""
+    port = free_port(HOST)
+    config = uvicorn.Config(
+        create_app(settings), host=HOST, port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool | None:
+        if task.done():
+            task.result()  # raise what stopped it
+            raise AssertionError("uvicorn exited before it started")
+        return True if server.started else None
+
+    try:
+        await eventually(started, within=20.0, what="uvicorn started")
+        yield f"http://{HOST}:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=20.0)
+
+
+@contextlib.asynccontextmanager
+async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
+    """The real worker (``worker.build_worker``) polling ``settings.task_queue``."""
+    client = await connect_temporal(settings)
+    store = open_store(settings)
+    try:
+        await store.ensure_indexes()
+        async with build_worker(client, store, settings):
+            yield
+    finally:
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def api_client(settings: Settings) -> AsyncIterator[Api]:
+    """The app on a socket, an ``httpx`` client acting as ``ana``, and a store for checks."""
+    store = open_store(settings)
+    try:
+        async with (
+            serving_app(settings) as base_url,
+            httpx.AsyncClient(
+                base_url=base_url, headers={"X-User": "ana"}, timeout=HTTP_TIMEOUT
+            ) as http,
+        ):
+            yield Api(http=http, base_url=base_url, settings=settings, store=store)
+    finally:
+        await store.close()
