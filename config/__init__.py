@@ -1,0 +1,1 @@
+"""Configuration files shipped with IBTool, and their loaders."""
