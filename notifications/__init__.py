@@ -1,0 +1,1 @@
+"""Email for notifications: the jinja2 templates (``templates/``) and the renderer."""
