@@ -1,0 +1,29 @@
+"""Probes and docs of the running app."""
+
+from __future__ import annotations
+
+from api import examples
+from tests.api.harness import Api
+
+
+async def test_probes_answer_ok(api: Api) -> None:
+    health = await api.http.get("/healthz", headers={"X-User": ""})
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    ready = await api.http.get("/readyz")
+    assert (ready.status_code, ready.json()) == (
+        200,
+        {"ready": True, "temporal": "ok", "store": "ok"},
+    )
+
+
+async def test_docs_and_openapi_show_the_create_example(api: Api) -> None:
+    docs = await api.http.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    schema = await api.http.get("/openapi.json")
+    assert schema.status_code == 200
+    create = schema.json()["paths"]["/complaints"]["post"]
+    body_examples = create["requestBody"]["content"]["application/json"]["examples"]
+    assert body_examples["phone intake"]["value"] == examples.INTAKE
+    assert {"201", "200", "401", "422"} <= set(create["responses"])
+    transitions = schema.json()["paths"]["/complaints/{complaint_id}/transitions"]["post"]
+    assert {"409", "404", "422"} <= set(transitions["responses"])
