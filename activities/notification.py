@@ -19,7 +19,7 @@ refuses every recipient permanently (5xx).
 from __future__ import annotations
 
 from datetime import timedelta
-from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from typing import TypedDict
 
@@ -83,20 +83,25 @@ class NotificationActivities:
                 non_retryable=True,
             ) from error
         sent_id = str(message["Message-ID"])
-        refused = await self._send(message, recipients=notification.to)
+        refused = await self._send(bytes(message), recipients=notification.to)
         if refused:
             activity.logger.warning("%s: refused recipients %s", sent_id, sorted(refused))
-        activity.logger.info("sent %s to %s", sent_id, ", ".join(notification.to))
+        activity.logger.info("sent %s to %d recipient(s)", sent_id, len(notification.to))
         return sent_id
 
     async def _send(
-        self, message: EmailMessage, *, recipients: list[str]
+        self, message: bytes, *, recipients: list[str]
     ) -> dict[str, aiosmtplib.SMTPResponse]:
-        """Hand the message to the relay; return the recipients it refused (some, not all)."""
+        """Hand the message to the relay; return the recipients it refused (some, not all).
+
+        The message goes as rendered bytes: aiosmtplib would re-flatten an ``EmailMessage``
+        with its own policy and fold a long Message-ID header.
+        """
         settings = self._settings
         try:
             refused, _reply = await aiosmtplib.send(
                 message,
+                sender=parseaddr(settings.mail_from)[1],
                 recipients=recipients,
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -28,6 +29,11 @@ from domain.notifications import Notification, message_id
 TEMPLATES = Path(__file__).with_name("templates")
 
 _ESCALATED_TO = {1: "the supervisor", 2: "the head of quality"}
+
+#: How messages are built and flattened for SMTP: CRLF line ends; 7-bit clean (non-ASCII
+#: text is quoted-printable, so no relay needs 8BITMIME); headers unfolded up to RFC 5322's
+#: 998 characters, so a long Message-ID stays on one line and reads the same in every copy.
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998, cte_type="7bit")
 
 
 def when(value: str | None) -> str:
@@ -66,8 +72,8 @@ def environment(folder: Path = TEMPLATES) -> Environment:
 def mail_domain(address: str) -> str:
     """The domain of a From address (``IBTool <complaints@ibtool.local>`` -> ``ibtool.local``)."""
     _, email = parseaddr(address)
-    domain = email.rpartition("@")[2]
-    return domain or "ibtool.local"
+    _, at, domain = email.rpartition("@")
+    return domain if at and domain else "ibtool.local"
 
 
 def render(
@@ -77,7 +83,7 @@ def render(
     date: datetime | None = None,
     templates: Path = TEMPLATES,
 ) -> EmailMessage:
-    """A multipart/alternative message (text, then HTML) ready to send.
+    """A multipart/alternative message (text, then HTML); ``bytes(message)`` is what to send.
 
     Raises ``jinja2.TemplateError`` (for example ``UndefinedError``) when a template
     does not fit the context: that is a bug to fix, not something a retry cures.
@@ -89,7 +95,7 @@ def render(
     text = env.get_template(f"{kind}.txt").render(context)
     html = env.get_template(f"{kind}.html").render(context)
 
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = mail_from
     message["To"] = ", ".join(notification.to)
     # A subject is one line, whatever the user text in it held.
