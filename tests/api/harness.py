@@ -20,11 +20,13 @@ import uvicorn
 
 from api.app import create_app
 from devstack.net import free_port
+from domain import lifecycle
+from domain.enums import Action, Status
 from settings import Settings
 from store.client import open_store
 from store.complaints import ComplaintStore
 from temporal_client import connect_temporal
-from tests.domain.factories import intake_data
+from tests.domain.factories import COMMAND_BODIES, intake_data
 from worker import build_worker
 
 HOST = "127.0.0.1"
@@ -32,6 +34,29 @@ HOST = "127.0.0.1"
 PROJECTION_DEADLINE = 10.0
 #: Per-request HTTP timeout: generous, a transition may wait for a (re)started worker.
 HTTP_TIMEOUT = 60.0
+
+
+#: The full lifecycle, step by step, with the status each step leads to (version = index + 2).
+FULL_LIFECYCLE: list[tuple[Action, Status]] = [
+    (Action.TRIAGE, Status.INVESTIGATION),
+    (Action.REQUEST_INFO, Status.AWAITING_INFO),
+    (Action.RECEIVE_INFO, Status.INVESTIGATION),
+    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
+    (Action.RETURN_TO_INVESTIGATION, Status.INVESTIGATION),
+    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
+    (Action.CLOSE, Status.CLOSED),
+    (Action.REOPEN, Status.INVESTIGATION),
+    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
+    (Action.CLOSE, Status.CLOSED),
+]
+
+
+def command_body(action: Action, *, secret: str = "pw", **overrides: Any) -> dict[str, Any]:
+    """A valid body for ``action``; signed actions carry a password signature."""
+    sent = {**COMMAND_BODIES[action], **overrides}
+    if lifecycle.TABLE[action].signed:
+        sent["signature"] = {"meaning": "approval", "password": secret}
+    return sent
 
 
 def unique(prefix: str = "") -> str:

@@ -11,22 +11,10 @@ import httpx
 
 from domain import lifecycle
 from domain.enums import Action, Status
-from tests.api.harness import Api, unique
+from tests.api.harness import FULL_LIFECYCLE, Api, command_body, unique
 from tests.domain.factories import COMMAND_BODIES
 
-#: The full lifecycle from the brief, with the status each step leads to.
-LIFECYCLE: list[tuple[Action, Status]] = [
-    (Action.TRIAGE, Status.INVESTIGATION),
-    (Action.REQUEST_INFO, Status.AWAITING_INFO),
-    (Action.RECEIVE_INFO, Status.INVESTIGATION),
-    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
-    (Action.RETURN_TO_INVESTIGATION, Status.INVESTIGATION),
-    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
-    (Action.CLOSE, Status.CLOSED),
-    (Action.REOPEN, Status.INVESTIGATION),
-    (Action.COMPLETE_INVESTIGATION, Status.REVIEW),
-    (Action.CLOSE, Status.CLOSED),
-]
+LIFECYCLE = FULL_LIFECYCLE
 
 
 def allowed(status: Status, *, reportable: bool = False) -> list[str]:
@@ -40,7 +28,7 @@ def body(action: Action, **overrides: Any) -> dict[str, Any]:
 
 
 def signed(action: Action, secret: str) -> dict[str, Any]:
-    return body(action, signature={"meaning": "approval", "password": secret})
+    return command_body(action, secret=secret)
 
 
 # -- the lifecycle -----------------------------------------------------------------------
@@ -59,7 +47,7 @@ async def test_full_lifecycle_reads_its_own_writes(api: Api) -> None:
     latencies: list[float] = []
     responses: list[httpx.Response] = []
     for version, (action, status) in enumerate(LIFECYCLE, start=2):
-        sent = signed(action, secret) if lifecycle.TABLE[action].signed else body(action)
+        sent = command_body(action, secret=secret)
         started = time.monotonic()
         response = await api.act(complaint_id, sent, name="Ana Lima")
         latencies.append(time.monotonic() - started)
