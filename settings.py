@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # Embedded stack
     data_dir: Path = Path(".data")
 
+    # Configuration files (None: the defaults shipped in config/)
+    staff_file: Path | None = None
+    calendars_file: Path | None = None
+    sla_file: Path | None = None
+
     # Workflow behaviour
     #: A closed complaint's workflow stays open this long so it can be reopened or receive a
     #: late regulatory submission; then it completes (and is archived).

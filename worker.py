@@ -10,7 +10,9 @@ import signal
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.notification import NotificationActivities
 from activities.projection import ProjectionActivities
+from config.directory_loader import load_directory
 from settings import Settings
 from store.client import open_store
 from store.complaints import ComplaintStore
@@ -22,11 +24,12 @@ log = logging.getLogger("ibtool.worker")
 
 def build_worker(client: Client, store: ComplaintStore, settings: Settings) -> Worker:
     projection = ProjectionActivities(store)
+    notification = NotificationActivities(settings, load_directory(settings.staff_file))
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ComplaintWorkflow],
-        activities=[projection.project_complaint],
+        activities=[projection.project_complaint, notification.send_notification],
     )
 
 

@@ -29,6 +29,7 @@ from temporalio import activity
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
+from domain.directory import StaffDirectory, recipients
 from domain.notifications import Notification
 from notifications.render import TEMPLATES, render
 from settings import Settings
@@ -65,13 +66,38 @@ NOTIFICATION_TIMEOUTS: NotificationTimeouts = {
 
 
 class NotificationActivities:
-    def __init__(self, settings: Settings, *, templates: Path = TEMPLATES) -> None:
+    def __init__(
+        self, settings: Settings, directory: StaffDirectory, *, templates: Path = TEMPLATES
+    ) -> None:
         self._settings = settings
+        self._directory = directory
         self._templates = templates
+
+    def _addressed(self, notification: Notification) -> Notification:
+        """Resolve the audience to addresses and staff ids to names, as the directory is now."""
+        audience = notification.audience
+        if notification.to or audience is None:
+            return notification
+        to = recipients(
+            self._directory,
+            notification.kind,
+            assignee=audience.assignee,
+            complainant_email=audience.complainant_email,
+            escalation_level=audience.escalation_level,
+        )
+        context = dict(notification.context)
+        if "assignee_name" in context:
+            name = self._directory.name_of(audience.assignee)
+            context["assignee_name"] = name or audience.assignee
+        return notification.model_copy(update={"to": to, "context": context})
 
     @activity.defn(name="send_notification")
     async def send_notification(self, notification: Notification) -> str:
-        """Render and send one notification; return its Message-ID."""
+        """Render and send one notification; return its Message-ID ("" if nobody to tell)."""
+        notification = self._addressed(notification)
+        if not notification.to:
+            activity.logger.info("%s: no recipient, nothing sent", notification.kind)
+            return ""
         try:
             message = render(
                 notification, mail_from=self._settings.mail_from, templates=self._templates

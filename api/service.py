@@ -21,6 +21,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ComplaintNotFound, InvalidField, TransitionRefused, Unavailable
+from config.loader import load_clock_rules
 from domain.actions import Command
 from domain.audit import Actor, Signature
 from domain.complaint import ComplaintState
@@ -57,6 +58,13 @@ class ComplaintService:
     def __init__(self, client: Client, settings: Settings) -> None:
         self._client = client
         self._settings = settings
+        self._options = WorkflowOptions(
+            closed_retention=settings.closed_retention,
+            continue_as_new_after_events=settings.continue_as_new_after_events,
+            clock_rules=load_clock_rules(
+                calendars_file=settings.calendars_file, sla_file=settings.sla_file
+            ),
+        )
 
     def _handle(self, complaint_id: str) -> WorkflowHandle[ComplaintWorkflow, ComplaintState]:
         return self._client.get_workflow_handle_for(
@@ -66,10 +74,6 @@ class ComplaintService:
     async def create(self, intake: Intake, *, actor: Actor, idempotency_key: str | None) -> Created:
         complaint_id = complaint_id_for(intake, idempotency_key)
         request_id = str(uuid.uuid4())
-        options = WorkflowOptions(
-            closed_retention=self._settings.closed_retention,
-            continue_as_new_after_events=self._settings.continue_as_new_after_events,
-        )
         try:
             await self._client.start_workflow(
                 ComplaintWorkflow.run,
@@ -78,7 +82,7 @@ class ComplaintService:
                     intake=intake,
                     actor=actor,
                     request_id=request_id,
-                    options=options,
+                    options=self._options,
                 ),
                 id=workflow_id(complaint_id),
                 task_queue=self._settings.task_queue,

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from domain.calendar import BusinessCalendar, calendars_from_mapping
+from domain.clocks import ClockCalendars
+from domain.complaint_clocks import ClockRules
 from domain.sla import SlaPolicy, sla_policy_from_mapping
 
 #: The defaults shipped with IBTool.
@@ -30,3 +32,10 @@ def load_calendars(path: Path | None = None) -> dict[str, BusinessCalendar]:
 
 def load_sla_policy(path: Path | None = None) -> SlaPolicy:
     return sla_policy_from_mapping(_read(path or DEFAULT_SLA_FILE))
+
+
+def load_clock_rules(*, calendars_file: Path | None, sla_file: Path | None) -> ClockRules:
+    """What new complaints' clocks count with; it travels in the workflow input."""
+    policy = load_sla_policy(sla_file)
+    calendars = ClockCalendars.from_regions(load_calendars(calendars_file), policy=policy)
+    return ClockRules(calendars=calendars, policy=policy)

@@ -46,6 +46,9 @@ class AuditEvent(StrictModel):
     changes: list[FieldChange] = Field(default_factory=list)
     reason: str | None = None
     signature: Signature | None = None
+    clock_changes: list[str] = Field(
+        default_factory=list, description="Clocks this change started, stopped or re-armed, and why"
+    )
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -31,6 +31,7 @@ from domain.actions import (
 )
 from domain.audit import Actor, AuditEvent, Signature, diff
 from domain.base import StrictModel
+from domain.clocks import Clock
 from domain.enums import Action, Agency, Outcome, Severity, Status, SubmissionKind
 from domain.intake import Intake
 
@@ -52,6 +53,7 @@ TRACKED = {
     "pending_question",
     "submissions",
     "closed_at",
+    "supplemental_since",
 }
 
 
@@ -102,6 +104,11 @@ class ComplaintState(StrictModel):
     submissions: list[Submission] = Field(default_factory=list)
     signatures: list[Signature] = Field(default_factory=list)
     recent_events: list[AuditEvent] = Field(default_factory=list)
+    #: Every SLA and regulatory clock, running or stopped (see domain.clock_rules).
+    clock_book: list[Clock] = Field(default_factory=list)
+    escalation_level: int = 0
+    #: When new information needing an FDA supplemental report (803.56) was recorded.
+    supplemental_since: AwareDatetime | None = None
 
     @property
     def reportable(self) -> bool:
@@ -205,12 +212,14 @@ def _change(state: ComplaintState, command: Command, *, actor: Actor, now: datet
             return question
         case ReceiveInfo(summary=summary):
             state.pending_question = None
+            _note_new_information(state, now)
             return summary
         case CompleteInvestigation():
             fields = command.model_dump(exclude={"action"})
             state.investigation = Investigation(
                 **fields, completed_at=now, completed_by=actor.user_id
             )
+            _note_new_information(state, now)
             return None
         case Close(resolution=resolution, customer_reply=reply):
             state.resolution, state.customer_reply = resolution, reply
@@ -225,3 +234,10 @@ def _change(state: ComplaintState, command: Command, *, actor: Actor, now: datet
             ]
             return None
     raise AssertionError(f"unhandled command {command.action}")  # pragma: no cover
+
+
+def _note_new_information(state: ComplaintState, now: datetime) -> None:
+    """New information after an FDA MDR was filed starts the supplemental clock (803.56)."""
+    filed = {SubmissionKind.MDR_30_DAY, SubmissionKind.MDR_5_DAY}
+    if any(s.kind in filed for s in state.submissions):
+        state.supplemental_since = now

@@ -49,6 +49,11 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ADD_NOTE = "add_note"
     RECORD_SUBMISSION = "record_submission"
+    # System events, raised by the clocks; never requested by a user.
+    SLA_REMINDER = "sla_reminder"
+    ESCALATION = "escalation"
+    REGULATORY_WARNING = "regulatory_warning"
+    REGULATORY_BREACH = "regulatory_breach"
 
 
 class EuMdrClass(StrEnum):

@@ -55,6 +55,11 @@ TABLE: Mapping[Action, Rule] = {
 #: Actions a user can request (``create`` is the intake, not a transition).
 USER_ACTIONS: tuple[Action, ...] = tuple(TABLE)
 
+#: Events the clocks raise on their own; they appear in the audit trail, never in requests.
+SYSTEM_ACTIONS: frozenset[Action] = frozenset(
+    {Action.SLA_REMINDER, Action.ESCALATION, Action.REGULATORY_WARNING, Action.REGULATORY_BREACH}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Facts:

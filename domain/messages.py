@@ -10,7 +10,9 @@ from domain.actions import Command
 from domain.audit import Actor, AuditEvent, Signature
 from domain.base import StrictModel
 from domain.complaint import ComplaintState
+from domain.complaint_clocks import ClockRules
 from domain.intake import Intake
+from domain.notifications import Notification
 from domain.summary import ComplaintSummary
 
 
@@ -19,6 +21,7 @@ class WorkflowOptions(StrictModel):
 
     closed_retention: timedelta = timedelta(days=90)
     continue_as_new_after_events: int = Field(default=2000, ge=100)
+    clock_rules: ClockRules = Field(default_factory=ClockRules)
 
 
 class ComplaintInput(StrictModel):
@@ -30,6 +33,7 @@ class ComplaintInput(StrictModel):
     # Set only by continue-as-new: the state and the events not yet projected.
     carried_state: ComplaintState | None = None
     carried_events: list[AuditEvent] = Field(default_factory=list)
+    carried_notifications: list[Notification] = Field(default_factory=list)
     projected_version: int = 0
 
 

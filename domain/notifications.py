@@ -67,15 +67,27 @@ NotificationKey = Annotated[
 ]
 
 
+class Audience(StrictModel):
+    """Who a notification concerns; the sender resolves addresses from the staff directory
+    at send time, so a directory change reaches complaints already running."""
+
+    assignee: str | None = None
+    complainant_email: Email | None = None
+    escalation_level: int = Field(default=0, ge=0, le=2)
+
+
 class Notification(StrictModel):
     complaint_id: ComplaintId
     kind: NotificationKind
     key: NotificationKey
-    to: list[Email] = Field(min_length=1)
+    to: list[Email] = Field(default_factory=list, description="Explicit addresses, if any")
+    audience: Audience | None = None
     context: dict[str, JsonValue]
 
     @model_validator(mode="after")
     def _context_is_complete(self) -> Notification:
+        if not self.to and self.audience is None:
+            raise ValueError("a notification needs addresses or an audience")
         missing = [key for key in CONTEXT_KEYS[self.kind] if key not in self.context]
         if missing:
             raise ValueError(f"{self.kind} notification lacks context {', '.join(missing)}")

@@ -8,7 +8,7 @@ API call never waits on them.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -16,14 +16,16 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.projection import ProjectionActivities
-    from domain import lifecycle
+    from domain import complaint_clocks, complaint_notifications, lifecycle
     from domain.audit import AuditEvent
+    from domain.clocks import ACTIVE
     from domain.complaint import ComplaintState, apply, open_complaint
     from domain.enums import Action, Status
     from domain.messages import ComplaintInput, ProjectionBatch, TransitionRequest
     from domain.summary import summarize
     from domain.views import ComplaintView, RefusalDetails
     from workflows.alarm import Alarm
+    from workflows.outbox import Outbox
 
 PROJECTION_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -45,8 +47,11 @@ class ComplaintWorkflow:
     @workflow.init
     def __init__(self, input: ComplaintInput) -> None:
         self._options = input.options
+        self._rules = input.options.clock_rules
         self._finishing = False
-        self._retention = Alarm()
+        self._wake = Alarm()
+        self._outbox = Outbox()
+        self._unsent = list(input.carried_notifications)  # sent once the run starts
         if input.carried_state is not None:
             self._state = input.carried_state
             self._pending: list[AuditEvent] = list(input.carried_events)
@@ -58,22 +63,29 @@ class ComplaintWorkflow:
                 actor=input.actor,
                 now=workflow.now(),
             )
+            created.clock_changes = self._sync_clocks()
             self._pending = [created]
             self._projected_version = 0
+            self._unsent = complaint_notifications.for_event(self._state, created)
 
     @workflow.run
     async def run(self, input: ComplaintInput) -> ComplaintState:
+        for notification in self._unsent:
+            self._outbox.send(notification)
         while True:
-            self._arm_retention()
+            self._wake.set(self._next_wake())
             await workflow.wait_condition(
-                lambda: self._projection_due() or self._retention.rang or self._history_full()
+                lambda: self._projection_due() or self._wake.rang or self._history_full()
             )
+            if self._wake.rang:
+                self._fire_clocks()
+                if self._retention_over():
+                    return await self._finish()
+                self._wake.set(None)
             if self._history_full():
                 await self._continue_as_new(input)
             elif self._projection_due():
                 await self._project()
-            elif self._retention.rang and self._state.status == Status.CLOSED:
-                return await self._finish()
 
     # -- transitions ---------------------------------------------------------------------
 
@@ -86,7 +98,9 @@ class ComplaintWorkflow:
             now=workflow.now(),
             signature=request.signature,
         )
+        event.clock_changes = self._sync_clocks()
         self._pending.append(event)
+        self._notify(event)
         return self._view(events=[event])
 
     @transition.validator
@@ -117,9 +131,49 @@ class ComplaintWorkflow:
 
     def _view(self, *, events: list[AuditEvent]) -> ComplaintView:
         facts = self._state.facts(accepting_changes=not self._finishing)
+        now = workflow.now()
         return ComplaintView.of(
-            self._state, allowed_actions=lifecycle.allowed_actions(facts), events=events
+            self._state,
+            allowed_actions=lifecycle.allowed_actions(facts),
+            events=events,
+            clocks=complaint_clocks.views(self._state, now=now, rules=self._rules),
+            as_of=now,
         )
+
+    # -- clocks and notifications -----------------------------------------------------------
+
+    def _sync_clocks(self) -> list[str]:
+        return complaint_clocks.sync_clocks(self._state, now=workflow.now(), rules=self._rules)
+
+    def _notify(self, event: AuditEvent) -> None:
+        for notification in complaint_notifications.for_event(self._state, event):
+            self._outbox.send(notification)
+
+    def _fire_clocks(self) -> None:
+        fired = complaint_clocks.fire_due(self._state, now=workflow.now(), rules=self._rules)
+        for milestone, event in fired:
+            self._pending.append(event)
+            self._outbox.send(complaint_notifications.for_milestone(self._state, milestone, event))
+
+    def _next_wake(self) -> datetime | None:
+        """The next clock milestone, or the end of a closed complaint's retention."""
+        times = [complaint_clocks.next_wake(self._state, rules=self._rules)]
+        times.append(self._retention_end())
+        return min((t for t in times if t is not None), default=None)
+
+    def _retention_end(self) -> datetime | None:
+        """A closed complaint stays reopenable for a while, then its workflow completes;
+        not while a regulatory clock is still open (its submission may come late)."""
+        closed_at = self._state.closed_at
+        if self._state.status != Status.CLOSED or closed_at is None:
+            return None
+        if any(clock.state in ACTIVE for clock in self._state.clock_book):
+            return None
+        return closed_at + self._options.closed_retention
+
+    def _retention_over(self) -> bool:
+        end = self._retention_end()
+        return end is not None and workflow.now() >= end
 
     def _projection_due(self) -> bool:
         return self._state.version > self._projected_version
@@ -135,14 +189,6 @@ class ComplaintWorkflow:
         )
         self._projected_version = batch.summary.version
         self._pending = [e for e in self._pending if e.seq > batch.summary.version]
-
-    def _arm_retention(self) -> None:
-        """A closed complaint stays reopenable for a while, then its workflow completes."""
-        closed_at = self._state.closed_at
-        if self._state.status == Status.CLOSED and closed_at is not None:
-            self._retention.set(closed_at + self._options.closed_retention)
-        else:
-            self._retention.set(None)
 
     def _history_full(self) -> bool:
         info = workflow.info()
@@ -160,12 +206,13 @@ class ComplaintWorkflow:
 
     async def _continue_as_new(self, input: ComplaintInput) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
-        self._retention.set(None)
+        self._wake.set(None)
         workflow.continue_as_new(
             input.model_copy(
                 update={
                     "carried_state": self._state,
                     "carried_events": self._pending,
+                    "carried_notifications": self._outbox.unsent,
                     "projected_version": self._projected_version,
                 }
             )

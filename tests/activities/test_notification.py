@@ -26,6 +26,7 @@ from activities.notification import (
     TEMPLATE_ERROR,
     NotificationActivities,
 )
+from config.directory_loader import load_directory
 from devstack.net import free_port
 from domain.notifications import Notification, NotificationKind, message_id
 from settings import Settings
@@ -42,7 +43,7 @@ def sink_settings(sink: SmtpSinkProcess) -> Settings:
 
 
 async def send(settings: Settings, notification: Notification) -> str:
-    activities = NotificationActivities(settings)
+    activities = NotificationActivities(settings, load_directory())
     return await ActivityEnvironment().run(activities.send_notification, notification)
 
 
@@ -214,7 +215,7 @@ async def test_a_worker_delivers_once_smtp_is_back(
         client,
         task_queue=settings.task_queue,
         workflows=[NotifyingWorkflow],
-        activities=[NotificationActivities(settings).send_notification],
+        activities=[NotificationActivities(settings, load_directory()).send_notification],
     )
     sink.stop()
     async with worker:

@@ -18,7 +18,7 @@ from settings import Settings
 from store.client import open_store
 from store.complaints import ComplaintStore
 from tests.domain.factories import ACTOR, intake
-from tests.servers import MongoStore, start_time_skipping_env
+from tests.servers import MongoStore, SmtpSinkProcess, start_time_skipping_env
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow, workflow_id
 
@@ -52,9 +52,15 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def running_harness(env: WorkflowEnvironment, store_uri: str) -> AsyncIterator[Harness]:
+async def running_harness(
+    env: WorkflowEnvironment, store: MongoStore, smtp: SmtpSinkProcess
+) -> AsyncIterator[Harness]:
     settings = Settings(
-        mongo_uri=store_uri, mongo_db=f"wf_{uuid.uuid4().hex[:10]}", task_queue=f"wf-{uuid.uuid4()}"
+        mongo_uri=store.uri,
+        mongo_db=f"wf_{uuid.uuid4().hex[:10]}",
+        task_queue=f"wf-{uuid.uuid4()}",
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
     )
     store = open_store(settings)
     await store.ensure_indexes()
@@ -70,14 +76,16 @@ async def running_harness(env: WorkflowEnvironment, store_uri: str) -> AsyncIter
 
 @pytest.fixture
 async def harness(
-    time_skipping_env: WorkflowEnvironment, mongo_store: MongoStore
+    time_skipping_env: WorkflowEnvironment, mongo_store: MongoStore, smtp_sink: SmtpSinkProcess
 ) -> AsyncIterator[Harness]:
-    async with running_harness(time_skipping_env, mongo_store.uri) as harness:
+    async with running_harness(time_skipping_env, mongo_store, smtp_sink) as harness:
         yield harness
 
 
 @pytest.fixture
-async def skipping_harness(mongo_store: MongoStore) -> AsyncIterator[Harness]:
+async def skipping_harness(
+    mongo_store: MongoStore, smtp_sink: SmtpSinkProcess
+) -> AsyncIterator[Harness]:
     """A harness on a time-skipping server of its own, for tests that skip time.
 
     The test server stops skipping time for good once any update has been rejected
@@ -85,7 +93,7 @@ async def skipping_harness(mongo_store: MongoStore) -> AsyncIterator[Harness]:
     """
     env = await start_time_skipping_env()
     try:
-        async with running_harness(env, mongo_store.uri) as harness:
+        async with running_harness(env, mongo_store, smtp_sink) as harness:
             yield harness
     finally:
         await env.shutdown()
