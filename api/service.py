@@ -9,6 +9,7 @@ import base64
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from temporalio.client import (
     Client,
@@ -25,6 +26,7 @@ from config.loader import load_clock_rules
 from domain.actions import Command
 from domain.audit import Actor, Signature
 from domain.complaint import ComplaintState
+from domain.complaint_clocks import refreshed
 from domain.intake import Intake
 from domain.messages import ComplaintInput, TransitionRequest, WorkflowOptions
 from domain.views import ComplaintView, RefusalDetails
@@ -108,11 +110,18 @@ class ComplaintService:
 
     async def get(self, complaint_id: str) -> ComplaintView:
         try:
-            return await self._handle(complaint_id).query(ComplaintWorkflow.state)
+            view = await self._handle(complaint_id).query(ComplaintWorkflow.state)
+            return self._fresh(view)
         except RPCError as error:
             raise _from_rpc(error, complaint_id) from error
         except WorkflowQueryFailedError as error:
             raise Unavailable() from error
+
+    def _fresh(self, view: ComplaintView) -> ComplaintView:
+        """Count the clocks' remaining time to now: a quiet workflow computed it long ago."""
+        now = datetime.now(UTC)
+        clocks = refreshed(view.clocks, now=now, rules=self._options.clock_rules)
+        return view.model_copy(update={"clocks": clocks, "clocks_as_of": now})
 
     async def exists(self, complaint_id: str) -> bool:
         try:
@@ -134,9 +143,10 @@ class ComplaintService:
     ) -> ComplaintView:
         request = TransitionRequest(command=command, actor=actor, signature=signature)
         try:
-            return await self._handle(complaint_id).execute_update(
+            view = await self._handle(complaint_id).execute_update(
                 ComplaintWorkflow.transition, request, id=request_key
             )
+            return self._fresh(view)
         except WorkflowUpdateFailedError as error:
             raise _from_update_failure(error) from error
         except RPCError as error:

@@ -66,6 +66,21 @@ class CloseWithoutInvestigation(Signed):
     )
 
 
+class Reclassify(StrictModel):
+    """Change severity or reportability after triage; the affected clocks re-arm."""
+
+    action: Literal["reclassify"]
+    severity: Severity | None = None
+    reportability: Reportability | None = None
+    reason: ShortText
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Reclassify:
+        if self.severity is None and self.reportability is None:
+            raise ValueError("give a new severity, a new reportability, or both")
+        return self
+
+
 class Assign(StrictModel):
     action: Literal["assign"]
     assignee: UserId
@@ -139,6 +154,7 @@ Command = Annotated[
     | Close
     | Reopen
     | AddNote
-    | RecordSubmission,
+    | RecordSubmission
+    | Reclassify,
     Field(discriminator="action"),
 ]

@@ -21,6 +21,7 @@ from domain.actions import (
     CompleteInvestigation,
     MarkDuplicate,
     ReceiveInfo,
+    Reclassify,
     RecordSubmission,
     Reject,
     Reopen,
@@ -204,6 +205,10 @@ def _change(state: ComplaintState, command: Command, *, actor: Actor, now: datet
                 justification=text, responsible=responsible or actor.user_id
             )
             return text
+        case Reclassify(severity=severity, reportability=reportability, reason=reason):
+            state.severity = severity or state.severity
+            state.reportability = reportability or state.reportability
+            return reason
         case Assign(assignee=assignee):
             state.assignee = assignee
             return None

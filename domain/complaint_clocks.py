@@ -16,8 +16,10 @@ from domain.audit import SYSTEM, AuditEvent, FieldChange
 from domain.base import StrictModel
 from domain.clock_rules import reconcile
 from domain.clocks import (
+    BUSINESS_TIME,
     CLOCK_LABELS,
     SLA_STAGES,
+    TICKING,
     ClockCalendars,
     ClockView,
     Milestone,
@@ -129,3 +131,18 @@ def describe(milestone: Milestone) -> str:
 
 def views(state: ComplaintState, *, now: datetime, rules: ClockRules) -> list[ClockView]:
     return clock_views(state.clock_book, now=now, calendars=rules.calendars)
+
+
+def refreshed(clocks: list[ClockView], *, now: datetime, rules: ClockRules) -> list[ClockView]:
+    """The same clocks with ``remaining`` counted to ``now`` (a reader's clock, not replayed)."""
+    out = []
+    for clock in clocks:
+        if clock.state in TICKING:
+            if clock.kind in BUSINESS_TIME:
+                calendar = rules.calendars.for_kind(clock.kind)
+                left = calendar.business_time_between(now, clock.due_at)
+            else:
+                left = clock.due_at - now
+            clock = clock.model_copy(update={"remaining": left})
+        out.append(clock)
+    return out

@@ -49,6 +49,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ADD_NOTE = "add_note"
     RECORD_SUBMISSION = "record_submission"
+    RECLASSIFY = "reclassify"
     # System events, raised by the clocks; never requested by a user.
     SLA_REMINDER = "sla_reminder"
     ESCALATION = "escalation"

@@ -50,6 +50,9 @@ TABLE: Mapping[Action, Rule] = {
     Action.REOPEN: Rule(frozenset({S.CLOSED}), S.INVESTIGATION, note="reason"),
     Action.ADD_NOTE: Rule(OPEN),
     Action.RECORD_SUBMISSION: Rule(ANY, note="a regulatory report was filed; stops that clock"),
+    Action.RECLASSIFY: Rule(
+        ANY - {S.TRIAGE}, note="new severity and/or reportability, with a reason; re-arms clocks"
+    ),
 }
 
 #: Actions a user can request (``create`` is the intake, not a transition).

@@ -29,12 +29,17 @@ class Harness:
     client: Client
     store: ComplaintStore
     task_queue: str
+    smtp: SmtpSinkProcess
     started: list[str] = field(default_factory=list)
 
     async def start(
-        self, *, options: WorkflowOptions | None = None, **intake_overrides: object
+        self,
+        *,
+        options: WorkflowOptions | None = None,
+        complaint_id: str | None = None,
+        **intake_overrides: object,
     ) -> WorkflowHandle[ComplaintWorkflow, ComplaintState]:
-        complaint_id = f"C-{uuid.uuid4().hex[:12].upper()}"
+        complaint_id = complaint_id or f"C-{uuid.uuid4().hex[:12].upper()}"
         await self.client.start_workflow(
             ComplaintWorkflow.run,
             ComplaintInput(
@@ -53,10 +58,10 @@ class Harness:
 
 @contextlib.asynccontextmanager
 async def running_harness(
-    env: WorkflowEnvironment, store: MongoStore, smtp: SmtpSinkProcess
+    env: WorkflowEnvironment, server: MongoStore, smtp: SmtpSinkProcess
 ) -> AsyncIterator[Harness]:
     settings = Settings(
-        mongo_uri=store.uri,
+        mongo_uri=server.uri,
         mongo_db=f"wf_{uuid.uuid4().hex[:10]}",
         task_queue=f"wf-{uuid.uuid4()}",
         smtp_host=smtp.host,
@@ -64,7 +69,9 @@ async def running_harness(
     )
     store = open_store(settings)
     await store.ensure_indexes()
-    harness = Harness(env=env, client=env.client, store=store, task_queue=settings.task_queue)
+    harness = Harness(
+        env=env, client=env.client, store=store, task_queue=settings.task_queue, smtp=smtp
+    )
     async with build_worker(env.client, store, settings):
         yield harness
         # The time-skipping server is shared: a workflow left running would hold its clock.
