@@ -5,8 +5,11 @@ It carries no PHI: no patient details and no complainant contact.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import AwareDatetime, BaseModel
 
+from domain.clocks import is_overdue, next_deadline
 from domain.complaint import ComplaintState
 from domain.enums import Channel, Outcome, Severity, Status
 from domain.search import keywords
@@ -31,10 +34,14 @@ class ComplaintSummary(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     closed_at: AwareDatetime | None
+    next_due_at: AwareDatetime | None = None
+    overdue: bool = False
+    escalation_level: int = 0
     keywords: list[str]
 
 
-def summarize(state: ComplaintState) -> ComplaintSummary:
+def summarize(state: ComplaintState, *, now: datetime | None = None) -> ComplaintSummary:
+    """The list row as of ``now`` (default: the last change), which decides ``overdue``."""
     intake = state.intake
     device = intake.device
     return ComplaintSummary(
@@ -54,6 +61,9 @@ def summarize(state: ComplaintState) -> ComplaintSummary:
         created_at=state.created_at,
         updated_at=state.updated_at,
         closed_at=state.closed_at,
+        next_due_at=next_deadline(state.clock_book),
+        overdue=is_overdue(state.clock_book, now=now or state.updated_at),
+        escalation_level=state.escalation_level,
         keywords=keywords(
             state.id,
             intake.event.description,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,9 @@ from domain.base import UserId
 from domain.enums import Severity, Status
 from domain.search import keywords
 from domain.summary import ComplaintSummary
+from store.schema import ASCENDING, sort_direction
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -27,6 +30,7 @@ class InvalidCursor(ValueError):
 class SortField(StrEnum):
     UPDATED_AT = "updated_at"
     CREATED_AT = "created_at"
+    NEXT_DUE_AT = "next_due_at"  # soonest deadline first; complaints without one are left out
 
 
 class ComplaintQuery(BaseModel):
@@ -106,14 +110,19 @@ def list_filter(query: ComplaintQuery) -> dict[str, Any]:
         created["$lt"] = query.created_to
     if created:
         clauses.append({"created_at": created})
+    sort = query.sort.value
+    ascending = sort_direction(sort) == ASCENDING
+    if ascending:
+        clauses.append({sort: {"$gte": EPOCH}})  # only rows that have a value to order by
     if query.cursor is not None:
         at, last_id = decode_cursor(query.cursor)
-        sort = query.sort.value
-        clauses.append({"$or": [{sort: {"$lt": at}}, {sort: at, "_id": {"$lt": last_id}}]})
+        after = "$gt" if ascending else "$lt"
+        clauses.append({"$or": [{sort: {after: at}}, {sort: at, "_id": {after: last_id}}]})
     if not clauses:
         return {}
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def list_sort(query: ComplaintQuery) -> list[tuple[str, int]]:
-    return [(query.sort.value, -1), ("_id", -1)]
+    direction = sort_direction(query.sort.value)
+    return [(query.sort.value, direction), ("_id", direction)]

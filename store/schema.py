@@ -12,8 +12,10 @@ from domain.summary import ComplaintSummary
 COMPLAINTS = "complaints"
 EVENTS = "complaint_events"
 
-#: The list's sort fields, always descending, with ``_id`` as the tie-breaker.
-SORT_FIELDS = ("updated_at", "created_at")
+#: The list's sort fields, with ``_id`` as the tie-breaker: newest first, except deadlines,
+#: which read soonest first.
+SORT_FIELDS = ("updated_at", "created_at", "next_due_at")
+ASCENDING_SORTS = frozenset({"next_due_at"})
 #: Fields the list filters on by equality (``keywords`` by ``$all``, through a multikey index).
 FILTER_FIELDS = (
     "status",
@@ -30,8 +32,13 @@ RANGE_FIELDS = ("created_at",)
 Keys = list[tuple[str, int]]
 
 
+def sort_direction(sort_field: str) -> int:
+    return ASCENDING if sort_field in ASCENDING_SORTS else DESCENDING
+
+
 def _sorted_by(sort_field: str) -> Keys:
-    return [(sort_field, DESCENDING), ("_id", DESCENDING)]
+    direction = sort_direction(sort_field)
+    return [(sort_field, direction), ("_id", direction)]
 
 
 def complaint_index_keys() -> list[Keys]:

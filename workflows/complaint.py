@@ -180,7 +180,8 @@ class ComplaintWorkflow:
 
     async def _project(self) -> None:
         """Write the latest snapshot and every unwritten event: a burst costs one write."""
-        batch = ProjectionBatch(summary=summarize(self._state), events=list(self._pending))
+        summary = summarize(self._state, now=workflow.now())
+        batch = ProjectionBatch(summary=summary, events=list(self._pending))
         await workflow.execute_activity_method(
             ProjectionActivities.project_complaint,
             batch,

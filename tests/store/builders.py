@@ -30,14 +30,8 @@ INTAKE: dict[str, Any] = {
 }
 
 
-class SummaryWithOverdue(ComplaintSummary):
-    """Stands in for a summary that carries the ``overdue`` flag (older ones have none)."""
-
-    overdue: bool
-
-
 def summary(complaint_id: str, **fields: Any) -> ComplaintSummary:
-    """A summary with plausible defaults; ``overdue=...`` stores the flag, omitted leaves it out."""
+    """A summary with plausible defaults, overridden by ``fields``."""
     values: dict[str, Any] = {
         "id": complaint_id,
         "version": 1,
@@ -57,8 +51,6 @@ def summary(complaint_id: str, **fields: Any) -> ComplaintSummary:
         "closed_at": None,
         "keywords": [complaint_id.lower(), "image", "freezes", "during", "scan"],
     } | fields
-    if "overdue" in values:
-        return SummaryWithOverdue(**values)
     return ComplaintSummary(**values)
 
 

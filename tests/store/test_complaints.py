@@ -58,7 +58,7 @@ async def test_a_newer_summary_replaces_every_field(store: ComplaintStore) -> No
     await store.upsert_summary(summary("C-REPL", version=2, assignee=None))
 
     raw = await store.db["complaints"].find_one({"_id": "C-REPL"})
-    assert raw is not None and "overdue" not in raw and raw["assignee"] is None
+    assert raw is not None and raw["overdue"] is False and raw["assignee"] is None
 
 
 async def test_events_are_appended_once(store: ComplaintStore) -> None:
@@ -178,7 +178,7 @@ async def test_items_are_summaries_without_keywords(store: ComplaintStore) -> No
         assert isinstance(item, ComplaintSummary)
         dumped = item.model_dump(mode="json")
         assert "keywords" not in dumped
-        assert dumped == seeded[item.id].model_dump(mode="json", exclude={"keywords", "overdue"})
+        assert dumped == seeded[item.id].model_dump(mode="json", exclude={"keywords"})
     assert "keywords" not in page.model_dump(mode="json")["items"][0]
 
 
@@ -217,6 +217,17 @@ async def test_pages_split_equal_timestamps(store: ComplaintStore) -> None:
     assert pages == [[f"C-{n}" for n in reversed(range(7))]]
 
 
+async def test_sort_by_next_due_reads_soonest_first_and_skips_rows_without_deadline(
+    store: ComplaintStore,
+) -> None:
+    dues = {"C-D1": 3, "C-D2": None, "C-D3": 1, "C-D4": 3, "C-D5": 2}
+    for complaint_id, hours in dues.items():
+        due = None if hours is None else T0 + hours * HOUR
+        await store.upsert_summary(summary(complaint_id, next_due_at=due))
+    pages = await walk(store, ComplaintQuery(limit=2, sort=SortField.NEXT_DUE_AT))
+    assert pages == [["C-D3", "C-D5"], ["C-D1", "C-D4"]]
+
+
 ROWS = st.lists(
     st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from([None, "ivy", "ines"])),
     max_size=18,
@@ -227,7 +238,7 @@ ROWS = st.lists(
 @given(
     rows=ROWS,
     limit=st.integers(1, 5),
-    sort=st.sampled_from(SortField),
+    sort=st.sampled_from([SortField.UPDATED_AT, SortField.CREATED_AT]),
     assignee=st.sampled_from([None, "ivy"]),
 )
 async def test_pagination_walks_everything_once(
@@ -313,7 +324,7 @@ async def test_indexes_are_idempotent_and_events_unique(store: ComplaintStore) -
     before = await store.db["complaints"].index_information()
     await store.ensure_indexes()
     assert await store.db["complaints"].index_information() == before
-    assert len(before) == 1 + 2 + 2 * 7 + 1
+    assert len(before) == 1 + 3 + 3 * 7 + 2
 
     events = await store.db["complaint_events"].index_information()
     unique = {name: spec for name, spec in events.items() if spec.get("unique")}
