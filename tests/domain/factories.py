@@ -93,6 +93,11 @@ COMMAND_BODIES: dict[Action, dict[str, Any]] = {
     },
     Action.REOPEN: {"action": "reopen", "reason": "Recurred"},
     Action.ADD_NOTE: {"action": "add_note", "text": "Called the site"},
+    Action.RECLASSIFY: {
+        "action": "reclassify",
+        "severity": "critical",
+        "reason": "Second site reports the same freeze",
+    },
     Action.RECORD_SUBMISSION: {
         "action": "record_submission",
         "agency": "fda",

@@ -24,6 +24,7 @@ EXPECTED: dict[Action, tuple[set[Status], Status | None, Outcome | None]] = {
     A.REOPEN: ({S.CLOSED}, S.INVESTIGATION, None),
     A.ADD_NOTE: ({S.TRIAGE, S.INVESTIGATION, S.AWAITING_INFO, S.REVIEW}, None, None),
     A.RECORD_SUBMISSION: (set(Status), None, None),
+    A.RECLASSIFY: ({S.INVESTIGATION, S.AWAITING_INFO, S.REVIEW, S.CLOSED}, None, None),
 }
 PAIRS = [(status, action) for status in Status for action in lifecycle.USER_ACTIONS]
 

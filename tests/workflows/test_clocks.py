@@ -167,7 +167,12 @@ async def test_an_awareness_date_long_past_escalates_at_intake(
     assert view.escalation_level == 2
     assert clock(view, ClockKind.FDA_MDR_30_DAY).state == ClockState.BREACHED
     actions = [str(e.action) for e in view.recent_events]
-    assert actions[:4] == ["create", "regulatory_warning", "regulatory_warning", "regulatory_breach"]
+    assert actions[:4] == [
+        "create",
+        "regulatory_warning",
+        "regulatory_warning",
+        "regulatory_breach",
+    ]
 
 
 async def test_record_submission_stops_only_its_own_clock(skipping_harness: Harness) -> None:
