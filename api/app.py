@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import complaints, health
+from api.routes import complaints, dev, health
 from api.service import ComplaintService
 from api.signing import HeaderIdentityVerifier
 from settings import Settings
@@ -44,4 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(complaints.router)
+    if settings.dev_endpoints:
+        app.include_router(dev.router)
     return app

@@ -48,7 +48,8 @@ def plan_stack(settings: Settings, *, with_app: bool = True) -> list[ChildProces
     """The children of the stack, in start order (nothing is started here)."""
     data_dir = settings.data_dir.resolve()
     logs = data_dir / "logs"
-    env = settings_env(settings.model_copy(update={"data_dir": data_dir}))
+    # The embedded stack is a development stack: its API lists the sink's mail at /dev/mail.
+    env = settings_env(settings.model_copy(update={"data_dir": data_dir, "dev_endpoints": True}))
     t_host, t_port = split_host_port(settings.temporal_address, default_port=7233)
     s_host, s_port = mongo_host_port(settings.mongo_uri)
     children = [
