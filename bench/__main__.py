@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import lifecycle
+from bench import lifecycle, timers
 from bench.report import markdown
 from bench.stack import bench_stack
 from temporal_client import connect_temporal
@@ -19,10 +19,12 @@ from temporal_client import connect_temporal
 RESULTS = Path(__file__).parent / "results"
 
 
-async def _run(sizes: dict[int, int]) -> dict[str, Any]:
+async def _run(sizes: dict[int, int], timer_sizes: tuple[int, ...]) -> dict[str, Any]:
     with bench_stack() as settings:
         client = await connect_temporal(settings)
-        return await lifecycle.benchmark(settings, client, sizes=sizes)
+        results = await lifecycle.benchmark(settings, client, sizes=sizes)
+        results["timer_lateness"] = await timers.benchmark(client, sizes=timer_sizes)
+        return results
 
 
 def main() -> None:
@@ -30,8 +32,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     args = parser.parse_args()
     sizes = {1: 10, 20: 40} if args.quick else {1: 40, 20: 200}
+    timer_sizes = (20, 100) if args.quick else (100, 500)
     started = time.perf_counter()
-    results = asyncio.run(_run(sizes))
+    results = asyncio.run(_run(sizes, timer_sizes))
     results["meta"] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {platform.node()} python {platform.python_version()}",

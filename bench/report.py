@@ -28,6 +28,19 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| {row['concurrency']} | {row['metric']} | {row['ibtool']:.1f} | {row['samples']} |"
         )
+    if results.get("timer_lateness"):
+        lines += [
+            "",
+            "## Timer lateness (Alarm vs bare workflow.sleep, same moment, same server)",
+            "",
+            "| timers | metric | floor (s) | IBTool Alarm (s) |",
+            "|---:|---|---:|---:|",
+        ]
+        for row in results["timer_lateness"]:
+            lines.append(
+                f"| {row['timers']} | {row['metric']} | {row['floor_s']:.3f} "
+                f"| {row['ibtool_s']:.3f} |"
+            )
     meta = results.get("meta", {})
     if meta:
         lines += ["", f"_{meta.get('at')} · {meta.get('machine')} · {meta.get('note')}_"]
