@@ -70,6 +70,12 @@ TRANSITIONS: dict[str, Example] = {
         },
         "reopen": {"action": "reopen", "reason": "Recurred after update"},
         "add_note": {"action": "add_note", "text": "Called the site"},
+        "reclassify": {
+            "action": "reclassify",
+            "severity": "critical",
+            "reportability": {"fda_mdr": True, "fda_5_day": True, "eu_mdr": "serious_incident"},
+            "reason": "A second site reports the same freeze during surgery",
+        },
         "record_submission": {
             "action": "record_submission",
             "agency": "fda",
