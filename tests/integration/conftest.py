@@ -66,7 +66,10 @@ class WorkerProcess:
 
     async def stop(self) -> None:
         """SIGTERM, as an orderly shutdown would."""
-        await asyncio.to_thread(self._child.stop, 15.0)
+        await asyncio.to_thread(self.close)
+
+    def close(self) -> None:
+        self._child.stop(grace=15.0)
 
 
 @pytest.fixture
@@ -75,7 +78,7 @@ def worker_process(settings: Settings, tmp_path: Path) -> Iterator[WorkerProcess
     try:
         yield worker
     finally:
-        worker._child.stop(grace=10.0)
+        worker.close()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """A worker killed with SIGKILL loses nothing: a new worker finishes every lifecycle.
 
 The worker runs as a child process (as ``ibtool run`` starts it); the app runs in-process.
+The kill lands right after the last answered transition, so projection activities are
+usually still in flight; the crash test then takes about 35 s, mostly waiting out the
+projection activity's 30 s start-to-close timeout (it has no heartbeat timeout).
 """
 
 from __future__ import annotations
