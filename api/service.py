@@ -9,7 +9,7 @@ import base64
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from temporalio.client import (
     Client,
@@ -31,7 +31,7 @@ from domain.intake import Intake
 from domain.messages import ComplaintInput, TransitionRequest, WorkflowOptions
 from domain.views import ComplaintView, RefusalDetails
 from settings import Settings
-from workflows.complaint import INVALID, REFUSED, ComplaintWorkflow, workflow_id
+from workflows.complaint import INVALID, REFUSED, REPEATED, ComplaintWorkflow, workflow_id
 
 
 def complaint_id_for(intake: Intake, idempotency_key: str | None) -> str:
@@ -47,6 +47,10 @@ def complaint_id_for(intake: Intake, idempotency_key: str | None) -> str:
         natural = f"random:{uuid.uuid4()}"
     digest = hashlib.sha256(natural.encode()).digest()
     return "C-" + base64.b32encode(digest).decode()[:12]
+
+
+#: A query needs a worker; without one, answer (202, 503) instead of hanging.
+QUERY_TIMEOUT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,9 @@ class ComplaintService:
 
     async def get(self, complaint_id: str) -> ComplaintView:
         try:
-            view = await self._handle(complaint_id).query(ComplaintWorkflow.state)
+            view = await self._handle(complaint_id).query(
+                ComplaintWorkflow.state, rpc_timeout=QUERY_TIMEOUT
+            )
             return self._fresh(view)
         except RPCError as error:
             raise _from_rpc(error, complaint_id) from error
@@ -141,13 +147,20 @@ class ComplaintService:
         signature: Signature | None,
         request_key: str | None,
     ) -> ComplaintView:
-        request = TransitionRequest(command=command, actor=actor, signature=signature)
+        request = TransitionRequest(
+            command=command, actor=actor, signature=signature, request_key=request_key
+        )
+        # The same key and body repeat the same update (Temporal returns its first outcome);
+        # the same key with another body is a new update that the validator refuses.
+        update_id = f"{request_key}:{request.fingerprint()}" if request_key else None
         try:
             view = await self._handle(complaint_id).execute_update(
-                ComplaintWorkflow.transition, request, id=request_key
+                ComplaintWorkflow.transition, request, id=update_id
             )
             return self._fresh(view)
         except WorkflowUpdateFailedError as error:
+            if _is_repeat(error):
+                return await self.get(complaint_id)
             raise _from_update_failure(error) from error
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND and "completed" in error.message:
@@ -167,6 +180,11 @@ def _from_rpc(error: RPCError, complaint_id: str) -> Exception:
     if error.status == RPCStatusCode.NOT_FOUND:
         return ComplaintNotFound(complaint_id)
     return Unavailable()
+
+
+def _is_repeat(error: WorkflowUpdateFailedError) -> bool:
+    cause = error.cause
+    return isinstance(cause, ApplicationError) and cause.type == REPEATED
 
 
 def _from_update_failure(error: WorkflowUpdateFailedError) -> Exception:

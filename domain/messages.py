@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 
 from pydantic import Field
@@ -34,6 +36,7 @@ class ComplaintInput(StrictModel):
     carried_state: ComplaintState | None = None
     carried_events: list[AuditEvent] = Field(default_factory=list)
     carried_notifications: list[Notification] = Field(default_factory=list)
+    carried_request_keys: dict[str, str] = Field(default_factory=dict)
     projected_version: int = 0
 
 
@@ -41,6 +44,12 @@ class TransitionRequest(StrictModel):
     command: Command
     actor: Actor
     signature: Signature | None = None
+    request_key: str | None = Field(default=None, max_length=200)
+
+    def fingerprint(self) -> str:
+        """A digest of what is asked (not who or when), to tell a repeat from a reuse."""
+        body = json.dumps(self.command.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
 class ProjectionBatch(StrictModel):

@@ -35,6 +35,10 @@ PROJECTION_RETRY = RetryPolicy(
 )
 
 REFUSED = "TransitionRefused"
+REPEATED = "RepeatedTransition"
+#: How many transition idempotency keys a complaint remembers (carried across
+#: continue-as-new); Temporal itself dedupes a repeated update id within a run.
+REMEMBERED_KEYS = 200
 INVALID = "InvalidTransition"
 
 
@@ -51,6 +55,8 @@ class ComplaintWorkflow:
         self._finishing = False
         self._wake = Alarm()
         self._outbox = Outbox()
+        #: Idempotency keys of recent transitions and the fingerprint of what each asked.
+        self._request_keys: dict[str, str] = dict(input.carried_request_keys)
         self._unsent = list(input.carried_notifications)  # sent once the run starts
         if input.carried_state is not None:
             self._state = input.carried_state
@@ -101,6 +107,8 @@ class ComplaintWorkflow:
         event.clock_changes = self._sync_clocks()
         self._pending.append(event)
         self._notify(event)
+        if request.request_key:
+            self._remember(request.request_key, request.fingerprint())
         return self._view(events=[event])
 
     @transition.validator
@@ -117,6 +125,16 @@ class ComplaintWorkflow:
             raise ApplicationError(
                 f"{action} needs an electronic signature", "signature", type=INVALID
             )
+        known = self._request_keys.get(request.request_key or "")
+        if known is not None and known != request.fingerprint():
+            raise ApplicationError(
+                "this key was already used with a different request body",
+                "Idempotency-Key",
+                type=INVALID,
+            )
+        if known is not None:
+            # Applied by an earlier run (before continue-as-new): do not apply it twice.
+            raise ApplicationError("this request was already applied", type=REPEATED)
         duplicate_of = getattr(request.command, "duplicate_of", None)
         if duplicate_of == self._state.id:
             raise ApplicationError(
@@ -139,6 +157,11 @@ class ComplaintWorkflow:
             clocks=complaint_clocks.views(self._state, now=now, rules=self._rules),
             as_of=now,
         )
+
+    def _remember(self, key: str, fingerprint: str) -> None:
+        self._request_keys[key] = fingerprint
+        while len(self._request_keys) > REMEMBERED_KEYS:
+            del self._request_keys[next(iter(self._request_keys))]
 
     # -- clocks and notifications -----------------------------------------------------------
 
@@ -214,6 +237,7 @@ class ComplaintWorkflow:
                     "carried_state": self._state,
                     "carried_events": self._pending,
                     "carried_notifications": self._outbox.unsent,
+                    "carried_request_keys": self._request_keys,
                     "projected_version": self._projected_version,
                 }
             )

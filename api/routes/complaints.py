@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import examples
@@ -46,7 +47,11 @@ class EventPage(BaseModel):
     "",
     status_code=201,
     response_model=ComplaintView,
-    responses={200: {"description": "Already received (idempotent repeat)"}, **ERRORS},
+    responses={
+        200: {"description": "Already received (idempotent repeat)"},
+        202: {"description": "Accepted and durable; no worker has picked it up yet"},
+        **ERRORS,
+    },
 )
 async def create_complaint(
     intake: Annotated[Intake, Body(openapi_examples=examples.CREATE)],
@@ -60,8 +65,8 @@ async def create_complaint(
     created = await service.create(intake, actor=actor, idempotency_key=idempotency_key)
     response.headers["Location"] = f"/complaints/{created.complaint_id}"
     if created.view is None:
-        response.status_code = 202
-        return {"id": created.complaint_id, "status": "triage", "pending": True}
+        pending = {"id": created.complaint_id, "status": "triage", "pending": True}
+        return JSONResponse(pending, status_code=202, headers=dict(response.headers))
     response.status_code = 201 if created.new else 200
     return created.view
 

@@ -13,8 +13,6 @@ import time
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from api.service import complaint_id_for
 from domain.intake import Intake
 from tests.api.harness import FULL_LIFECYCLE, Api, command_body, unique
@@ -117,14 +115,6 @@ async def test_a_transition_sent_while_no_worker_runs_completes_once_one_starts(
     assert [(e["seq"], e["action"]) for e in events] == [(1, "create"), (2, "triage")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (api/routes/complaints.py:64): with no worker, POST /complaints waits ~30 s for "
-        "the state query, then returns the 202 'pending' dict through response_model="
-        "ComplaintView; FastAPI's response validation fails and the client gets 500"
-    ),
-)
 async def test_an_intake_while_no_worker_runs_is_accepted_as_pending(
     app: Api, worker_process: WorkerProcess
 ) -> None:
