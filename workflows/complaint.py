@@ -208,7 +208,7 @@ class ComplaintWorkflow:
         await workflow.execute_activity_method(
             ProjectionActivities.project_complaint,
             batch,
-            start_to_close_timeout=timedelta(seconds=30),
+            start_to_close_timeout=timedelta(seconds=10),
             retry_policy=PROJECTION_RETRY,
         )
         self._projected_version = batch.summary.version
