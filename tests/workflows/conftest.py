@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -18,19 +19,30 @@ from settings import Settings
 from store.client import open_store
 from store.complaints import ComplaintStore
 from tests.domain.factories import ACTOR, intake
-from tests.servers import MongoStore, SmtpSinkProcess, start_time_skipping_env
+from tests.servers import (
+    MongoStore,
+    SmtpSinkProcess,
+    TemporalDevServer,
+    start_time_skipping_env,
+)
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow, workflow_id
 
 
 @dataclass
 class Harness:
-    env: WorkflowEnvironment
+    env: WorkflowEnvironment | None  # set when the server skips time
     client: Client
     store: ComplaintStore
     task_queue: str
     smtp: SmtpSinkProcess
     started: list[str] = field(default_factory=list)
+
+    @property
+    def time(self) -> WorkflowEnvironment:
+        """The time-skipping environment (only ``skipping_harness`` has one)."""
+        assert self.env is not None, "this test needs skipping_harness"
+        return self.env
 
     async def start(
         self,
@@ -58,7 +70,11 @@ class Harness:
 
 @contextlib.asynccontextmanager
 async def running_harness(
-    env: WorkflowEnvironment, server: MongoStore, smtp: SmtpSinkProcess
+    client: Client,
+    server: MongoStore,
+    smtp: SmtpSinkProcess,
+    *,
+    env: WorkflowEnvironment | None = None,
 ) -> AsyncIterator[Harness]:
     settings = Settings(
         mongo_uri=server.uri,
@@ -70,22 +86,26 @@ async def running_harness(
     store = open_store(settings)
     await store.ensure_indexes()
     harness = Harness(
-        env=env, client=env.client, store=store, task_queue=settings.task_queue, smtp=smtp
+        env=env, client=client, store=store, task_queue=settings.task_queue, smtp=smtp
     )
-    async with build_worker(env.client, store, settings):
+    async with build_worker(client, store, settings):
         yield harness
-        # The time-skipping server is shared: a workflow left running would hold its clock.
+        # The server is shared: leave nothing running for the next test.
         for started in harness.started:
             with contextlib.suppress(RPCError):
-                await env.client.get_workflow_handle(started).terminate("test finished")
+                await client.get_workflow_handle(started).terminate("test finished")
     await store.close()
 
 
 @pytest.fixture
 async def harness(
-    time_skipping_env: WorkflowEnvironment, mongo_store: MongoStore, smtp_sink: SmtpSinkProcess
+    temporal_dev_server: TemporalDevServer, mongo_store: MongoStore, smtp_sink: SmtpSinkProcess
 ) -> AsyncIterator[Harness]:
-    async with running_harness(time_skipping_env, mongo_store, smtp_sink) as harness:
+    """A worker on the dev server, for tests that need no time skipped."""
+    client = await Client.connect(
+        temporal_dev_server.address, data_converter=pydantic_data_converter
+    )
+    async with running_harness(client, mongo_store, smtp_sink) as harness:
         yield harness
 
 
@@ -100,7 +120,7 @@ async def skipping_harness(
     """
     env = await start_time_skipping_env()
     try:
-        async with running_harness(env, mongo_store, smtp_sink) as harness:
+        async with running_harness(env.client, mongo_store, smtp_sink, env=env) as harness:
             yield harness
     finally:
         await env.shutdown()

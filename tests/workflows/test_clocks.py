@@ -21,7 +21,7 @@ SYSTEM_ACTIONS = {"sla_reminder", "escalation", "regulatory_warning", "regulator
 
 
 async def now(harness: Harness) -> datetime:
-    return await harness.env.get_current_time()
+    return await harness.time.get_current_time()
 
 
 async def state(handle: Handle) -> ComplaintView:
@@ -75,9 +75,18 @@ async def test_a_reportable_complaint_reminds_warns_and_escalates(
     investigation = clock(view, ClockKind.SLA_INVESTIGATION)
     assert investigation.state == ClockState.RUNNING
 
-    await harness.env.sleep(timedelta(days=30))
+    await harness.time.sleep(timedelta(days=30))
     view = await state(handle)
     assert view.escalation_level == 2
+    # Each milestone fired at its moment: the breach events carry the due time they met.
+    await wait_projected(harness, handle, view.version)
+    trail = await harness.store.events(view.id)
+    fda_breach = next(
+        e.at for e in trail if e.action == "regulatory_breach" and "FDA" in (e.reason or "")
+    )
+    assert abs(fda_breach - fda.due_at) < timedelta(minutes=1)
+    sla_breach = next(e.at for e in trail if e.action == "escalation")
+    assert abs(sla_breach - investigation.due_at) < timedelta(minutes=1)
     assert clock(view, ClockKind.EU_MDR).state == ClockState.BREACHED
     assert clock(view, ClockKind.FDA_MDR_30_DAY).state == ClockState.BREACHED
     assert clock(view, ClockKind.SLA_INVESTIGATION).state == ClockState.BREACHED
@@ -118,7 +127,7 @@ async def test_awaiting_info_pauses_the_sla_and_receive_info_resumes_it(
     view = await act(handle, Action.REQUEST_INFO)
     assert clock(view, ClockKind.SLA_INVESTIGATION).state == ClockState.PAUSED
 
-    await harness.env.sleep(timedelta(days=40))
+    await harness.time.sleep(timedelta(days=40))
     view = await state(handle)
     assert clock(view, ClockKind.SLA_INVESTIGATION).state == ClockState.PAUSED
     assert view.escalation_level == 0
