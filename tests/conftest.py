@@ -16,6 +16,7 @@ from tests.servers import (
     MongoStore,
     SmtpSinkProcess,
     TemporalDevServer,
+    drop_database,
     running,
     settings_for,
     start_time_skipping_env,
@@ -55,7 +56,9 @@ def settings(
     mongo_store: MongoStore,
     smtp_sink: SmtpSinkProcess,
     tmp_path: Path,
-) -> Settings:
-    return settings_for(
+) -> Iterator[Settings]:
+    settings = settings_for(
         temporal=temporal_dev_server, store=mongo_store, smtp=smtp_sink, data_dir=tmp_path
     )
+    yield settings
+    drop_database(mongo_store, settings.mongo_db)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pymongo import MongoClient
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -23,6 +24,7 @@ __all__ = [
     "ServerProcess",
     "SmtpSinkProcess",
     "TemporalDevServer",
+    "drop_database",
     "running",
     "settings_for",
     "start_time_skipping_env",
@@ -50,6 +52,16 @@ async def start_time_skipping_env() -> WorkflowEnvironment:
 
 def unique_name(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def drop_database(store: MongoStore, name: str) -> None:
+    """Drop a test's database. The embedded store slows down and, past some thousands of
+    collections and indexes, starts answering wrongly, so each test cleans up after itself."""
+    if not store.is_running():
+        return
+    client: MongoClient[dict[str, object]] = MongoClient(store.uri, serverSelectionTimeoutMS=5000)
+    with client:
+        client.drop_database(name)
 
 
 def settings_for(

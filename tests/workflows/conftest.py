@@ -94,6 +94,7 @@ async def running_harness(
         for started in harness.started:
             with contextlib.suppress(RPCError):
                 await client.get_workflow_handle(started).terminate("test finished")
+    await store.db.client.drop_database(settings.mongo_db)  # keep the shared store small
     await store.close()
 
 
