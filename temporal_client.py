@@ -1,11 +1,20 @@
-"""The one way every process connects to Temporal, so all share one data converter."""
+"""The one way every process connects to Temporal, so all share one data converter.
+
+The API, the worker, the CLI, the replay tooling and the tests all build their converter
+with :func:`data_converter`; a payload codec (PHI encryption) plugs in there, once.
+"""
 
 from __future__ import annotations
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 
 from settings import Settings
+
+
+def data_converter(settings: Settings) -> DataConverter:
+    return pydantic_data_converter
 
 
 async def connect_temporal(settings: Settings) -> Client:
@@ -13,5 +22,5 @@ async def connect_temporal(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         tls=settings.temporal_tls,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )
