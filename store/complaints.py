@@ -63,7 +63,15 @@ class ComplaintStore:
     async def ensure_indexes(self) -> None:
         """Create the collections' indexes; a no-op when they already exist."""
         await self._complaints.create_indexes(schema.complaint_indexes())
+        await self._drop_unique_event_order()
         await self._events.create_indexes(schema.event_indexes())
+
+    async def _drop_unique_event_order(self) -> None:
+        """Stores made before the event index became plain hold a unique one of the same keys."""
+        for name, spec in (await self._events.index_information()).items():
+            keys = [(field, int(direction)) for field, direction in spec["key"]]
+            if keys == schema.EVENT_ORDER and spec.get("unique"):
+                await self._events.drop_index(name)
 
     # -- writes ---------------------------------------------------------------------------
 

@@ -59,10 +59,14 @@ def complaint_indexes() -> list[IndexModel]:
     return [IndexModel(keys) for keys in complaint_index_keys()]
 
 
+#: The timeline's read order. Not unique: an event's ``_id`` (:func:`event_id`) already is
+#: ``complaint_id:seq``, and the embedded store checks a unique compound index by scanning
+#: the whole collection on every write (measured: 0.2 s per event at 2,000 events, growing).
+EVENT_ORDER: Keys = [("complaint_id", ASCENDING), ("seq", ASCENDING)]
+
+
 def event_indexes() -> list[IndexModel]:
-    return [
-        IndexModel([("complaint_id", ASCENDING), ("seq", ASCENDING)], unique=True),
-    ]
+    return [IndexModel(EVENT_ORDER)]
 
 
 def summary_document(summary: ComplaintSummary) -> dict[str, Any]:

@@ -320,15 +320,24 @@ async def test_every_filter_and_sort_has_an_index(
     assert EXPECTED_INDEXES[(filter_field, sort)] in patterns
 
 
-async def test_indexes_are_idempotent_and_events_unique(store: ComplaintStore) -> None:
+async def test_indexes_are_idempotent_and_events_ordered(store: ComplaintStore) -> None:
     before = await store.db["complaints"].index_information()
     await store.ensure_indexes()
     assert await store.db["complaints"].index_information() == before
     assert len(before) == 1 + 3 + 3 * 7 + 2
 
     events = await store.db["complaint_events"].index_information()
-    unique = {name: spec for name, spec in events.items() if spec.get("unique")}
-    assert [("complaint_id", 1), ("seq", 1)] in key_patterns(unique)
+    assert [("complaint_id", 1), ("seq", 1)] in key_patterns(events)
+
+
+async def test_a_legacy_unique_event_index_is_replaced(store: ComplaintStore) -> None:
+    events = store.db["complaint_events"]
+    await events.drop_index("complaint_id_1_seq_1")
+    await events.create_index([("complaint_id", 1), ("seq", 1)], unique=True)
+    await store.ensure_indexes()
+    info = await events.index_information()
+    assert info["complaint_id_1_seq_1"]["key"] == [("complaint_id", 1), ("seq", 1)]
+    assert not info["complaint_id_1_seq_1"].get("unique")
 
 
 async def test_open_store_pings_and_closes(store_uri: str) -> None:
