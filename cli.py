@@ -17,12 +17,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
-    import logging
+    import asyncio
 
+    from telemetry.logs import configure_logging
     from worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    import asyncio
+    configure_logging()
 
     asyncio.run(run_worker(settings))
     return 0
@@ -32,8 +32,12 @@ def _api(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from telemetry.logs import configure_logging
 
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+    configure_logging()
+    uvicorn.run(
+        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+    )
     return 0
 
 

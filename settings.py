@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     # Embedded stack
     data_dir: Path = Path(".data")
 
+    # Observability
+    #: Where the worker serves Prometheus metrics (the Temporal SDK's and its own); None: off.
+    worker_metrics_address: str | None = "127.0.0.1:9464"
+    #: OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); None: tracing off.
+    otlp_endpoint: str | None = None
+
     # Configuration files (None: the defaults shipped in config/)
     staff_file: Path | None = None
     calendars_file: Path | None = None

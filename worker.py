@@ -8,6 +8,7 @@ import logging
 import signal
 
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.notification import NotificationActivities
@@ -16,6 +17,8 @@ from config.directory_loader import load_directory
 from settings import Settings
 from store.client import open_store
 from store.complaints import ComplaintStore
+from telemetry.logs import configure_logging
+from telemetry.tracing import configure_tracing
 from temporal_client import connect_temporal
 from workflows.complaint import ComplaintWorkflow
 
@@ -33,8 +36,22 @@ def build_worker(client: Client, store: ComplaintStore, settings: Settings) -> W
     )
 
 
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime serving Prometheus metrics at ``worker_metrics_address``: the SDK's
+    (task latencies, slots, polls) and IBTool's own (``ibtool_projection_*``)."""
+    if not settings.worker_metrics_address:
+        return None
+    prometheus = PrometheusConfig(
+        bind_address=settings.worker_metrics_address,
+        counters_total_suffix=True,
+        durations_as_seconds=True,
+    )
+    return Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+
+
 async def run_worker(settings: Settings) -> None:
-    client = await connect_temporal(settings)
+    configure_tracing(settings, service="ibtool-worker")
+    client = await connect_temporal(settings, runtime=metrics_runtime(settings))
     store = open_store(settings)
     await store.ensure_indexes()
     worker = build_worker(client, store, settings)
@@ -52,7 +69,7 @@ async def run_worker(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()
     asyncio.run(run_worker(Settings()))
 
 

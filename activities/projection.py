@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from temporalio import activity
 
 from domain.messages import ProjectionBatch
@@ -21,6 +23,7 @@ class ProjectionActivities:
         """
         inserted = await self._store.append_events(batch.events)
         written = await self._store.upsert_summary(batch.summary)
+        _observe(batch, written=written)
         activity.logger.debug(
             "projected %s v%d: %d new events, summary %s",
             batch.summary.id,
@@ -28,3 +31,18 @@ class ProjectionActivities:
             inserted,
             "written" if written else "already newer",
         )
+
+
+def _observe(batch: ProjectionBatch, *, written: bool) -> None:
+    """``ibtool_projection_lag_seconds``: from the change (``updated_at``, workflow time) to
+    its summary being stored; ``ibtool_projections_total`` by result (written/stale)."""
+    meter = activity.metric_meter()
+    result = "written" if written else "stale"
+    meter.create_counter("ibtool_projections", "projection writes by result").add(
+        1, {"result": result}
+    )
+    if written:
+        lag = (datetime.now(UTC) - batch.summary.updated_at).total_seconds()
+        meter.create_histogram_float(
+            "ibtool_projection_lag", "seconds from a change to its stored summary", "seconds"
+        ).record(max(lag, 0.0))

@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.observability import install_observability
 from api.routes import complaints, dev, health
 from api.service import ComplaintService
 from api.signing import HeaderIdentityVerifier
 from settings import Settings
 from store.client import open_store
+from telemetry.tracing import configure_tracing, instrument_app
 from temporal_client import connect_temporal
 
 DESCRIPTION = """
@@ -24,6 +26,7 @@ is an audit event. Lists and search read MongoDB projections.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    configure_tracing(settings, service="ibtool-api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="IBTool", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
+    install_observability(app)
+    instrument_app(app, settings)
     app.include_router(health.router)
     app.include_router(complaints.router)
     if settings.dev_endpoints:

@@ -12,6 +12,7 @@ import asyncio
 import statistics
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,12 @@ from temporalio.client import Client
 
 from bench.floor import FLOOR_QUEUE, FloorWorkflow
 from settings import Settings
+from workflows.complaint import workflow_id
+
+#: Targets from the benchmark issue: ratios to the floor, and the lag in milliseconds.
+THROUGHPUT_TARGET = 0.8
+P99_TARGET = 1.5
+LAG_TARGET_MS = 200.0
 
 TRANSITIONS: list[dict[str, Any]] = [
     {
@@ -63,6 +70,7 @@ class Run:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)  # per transition (update), seconds
     lags: list[float] = field(default_factory=list)
+    workflow_ids: list[str] = field(default_factory=list)
 
     @property
     def lifecycles_per_s(self) -> float:
@@ -99,6 +107,7 @@ async def run_floor(client: Client, *, count: int, concurrency: int) -> Run:
         handle = await client.start_workflow(
             FloorWorkflow.run, {"ref": str(i)}, id=f"floor-{tag}-{i}", task_queue=FLOOR_QUEUE
         )
+        run.workflow_ids.append(handle.id)
         for body in TRANSITIONS:
             started = time.perf_counter()
             await handle.execute_update(FloorWorkflow.bump, {"action": body["action"]})
@@ -109,38 +118,115 @@ async def run_floor(client: Client, *, count: int, concurrency: int) -> Run:
 
 
 async def run_ibtool(
-    http: httpx.AsyncClient, *, count: int, concurrency: int, measure_lag: bool = False
+    http: httpx.AsyncClient, *, count: int, concurrency: int, watcher: Watcher | None = None
 ) -> Run:
     run = Run(lifecycles=count)
     tag = uuid.uuid4().hex[:8]
 
     async def one(i: int) -> None:
-        ref = f"B{tag}{i}"
-        created = await http.post("/complaints", json=intake(ref))
+        created = await http.post("/complaints", json=intake(f"B{tag}{i}"))
         created.raise_for_status()
         complaint_id = created.json()["id"]
+        run.workflow_ids.append(workflow_id(complaint_id))
         for body in TRANSITIONS:
             started = time.perf_counter()
             response = await http.post(f"/complaints/{complaint_id}/transitions", json=body)
             done = time.perf_counter()
             response.raise_for_status()
             run.latencies.append(done - started)
-            if measure_lag:
-                run.lags.append(await _visible_after(http, ref, response.json()["version"], done))
+            if watcher is not None:
+                watcher.expect(complaint_id, response.json()["version"], done)
 
     run.seconds = await _in_parallel(count, concurrency, one)
+    if watcher is not None:
+        run.lags = await watcher.lags()
     return run
 
 
-async def _visible_after(http: httpx.AsyncClient, ref: str, version: int, since: float) -> float:
-    """Seconds from a transition's 200 until GET /complaints shows that version."""
-    deadline = since + 30
-    while time.perf_counter() < deadline:
-        page = (await http.get("/complaints", params={"q": ref.lower(), "limit": 1})).json()
-        if page["items"] and page["items"][0]["version"] >= version:
-            return time.perf_counter() - since
-        await asyncio.sleep(0.005)
-    raise TimeoutError(f"projection of {ref} never reached version {version}")
+class Watcher:
+    """Measures projection lag from outside the lanes, at a rate that cannot swamp the store.
+
+    One request at a time, ``interval`` apart, reads the most recently updated page of
+    ``GET /complaints`` and notes when each (complaint, version) first shows. The lanes
+    only note when each transition's 200 arrived. Lag = first seen - 200 (0 when the
+    projection was already visible as the answer came back).
+    """
+
+    def __init__(self, http: httpx.AsyncClient, *, interval: float = 0.02, page: int = 50) -> None:
+        self._http = http
+        self._interval = interval
+        self._page = page
+        self._expected: dict[tuple[str, int], float] = {}
+        self._seen: dict[str, list[tuple[float, int]]] = {}
+        self.polls = 0
+        self.poll_seconds = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def __enter__(self) -> Watcher:
+        self._task = asyncio.create_task(self._watch())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def expect(self, complaint_id: str, version: int, answered: float) -> None:
+        self._expected[(complaint_id, version)] = answered
+
+    async def _watch(self) -> None:
+        params: dict[str, str | int] = {"sort": "updated_at", "limit": self._page}
+        while True:
+            started = time.perf_counter()
+            page = (await self._http.get("/complaints", params=params)).json()
+            now = time.perf_counter()
+            self.polls += 1
+            self.poll_seconds += now - started
+            for item in page["items"]:
+                seen = self._seen.setdefault(item["id"], [])
+                if not seen or item["version"] > seen[-1][1]:
+                    seen.append((now, item["version"]))
+            await asyncio.sleep(self._interval)
+
+    def _first_seen(self, complaint_id: str, version: int) -> float | None:
+        return next((t for t, v in self._seen.get(complaint_id, []) if v >= version), None)
+
+    async def lags(self, *, deadline: float = 30.0) -> list[float]:
+        """Wait until every expected version has shown (or ``deadline`` s), then the lags."""
+        until = time.perf_counter() + deadline
+        while time.perf_counter() < until:
+            missing = [k for k in self._expected if self._first_seen(*k) is None]
+            if not missing:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise TimeoutError(f"{len(missing)} projections not visible after {deadline:.0f} s")
+        lags = [
+            max(0.0, (self._first_seen(*key) or answered) - answered)
+            for key, answered in self._expected.items()
+        ]
+        self._expected.clear()
+        return lags
+
+    @property
+    def mean_poll_ms(self) -> float:
+        return self.poll_seconds / self.polls * 1e3 if self.polls else float("nan")
+
+
+async def history_shape(client: Client, ids: list[str]) -> dict[str, Any]:
+    """History events of finished lifecycles, by kind, per transition (fewer is cheaper)."""
+    kinds: Counter[str] = Counter()
+    for wid in ids:
+        history = await client.get_workflow_handle(wid).fetch_history()
+        kinds.update(
+            (event.WhichOneof("attributes") or "unknown").removesuffix("_event_attributes")
+            for event in history.events
+        )
+    per = len(ids) * len(TRANSITIONS)
+    return {
+        "lifecycles": len(ids),
+        "events_per_transition": round(kinds.total() / per, 2),
+        "by_kind_per_transition": {k: round(v / per, 2) for k, v in kinds.most_common()},
+    }
 
 
 def summary_rows(floor: Run, ours: Run, concurrency: int) -> list[dict[str, Any]]:
@@ -164,7 +250,7 @@ def summary_rows(floor: Run, ours: Run, concurrency: int) -> list[dict[str, Any]
     ]
 
 
-def lag_rows(run: Run, concurrency: int) -> list[dict[str, Any]]:
+def lag_rows(run: Run, concurrency: int, watcher: Watcher) -> list[dict[str, Any]]:
     return [
         {
             "concurrency": concurrency,
@@ -173,6 +259,9 @@ def lag_rows(run: Run, concurrency: int) -> list[dict[str, Any]]:
             "unit": "ms",
             "samples": len(run.lags),
             "mean": round(statistics.fmean(run.lags) * 1e3, 1),
+            "target_ms": LAG_TARGET_MS,
+            "watcher_polls": watcher.polls,
+            "watcher_poll_ms": round(watcher.mean_poll_ms, 1),
         }
         for name, q in (("p50", 0.5), ("p99", 0.99))
     ]
@@ -189,12 +278,30 @@ async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]
         await run_ibtool(http, count=4, concurrency=2)
         rows: list[dict[str, Any]] = []
         lags: list[dict[str, Any]] = []
+        shapes: dict[str, Any] = {}
+        finished: dict[str, list[str]] = {}
         for concurrency, count in sizes.items():
             floor = await run_floor(client, count=count, concurrency=concurrency)
             ours = await run_ibtool(http, count=count, concurrency=concurrency)
             rows += summary_rows(floor, ours, concurrency)
-            lagged = await run_ibtool(
-                http, count=max(concurrency, count // 4), concurrency=concurrency, measure_lag=True
-            )
-            lags += lag_rows(lagged, concurrency)
-    return {"throughput_latency": rows, "projection_lag": lags, "sizes": sizes}
+            finished = {"ibtool": ours.workflow_ids, "floor": floor.workflow_ids}
+            if not shapes:
+                shapes = {
+                    "floor": await history_shape(client, floor.workflow_ids[:5]),
+                    "ibtool": await history_shape(client, ours.workflow_ids[:5]),
+                }
+            with Watcher(http) as watcher:
+                lagged = await run_ibtool(
+                    http,
+                    count=max(concurrency, count // 4),
+                    concurrency=concurrency,
+                    watcher=watcher,
+                )
+            lags += lag_rows(lagged, concurrency, watcher)
+    return {
+        "throughput_latency": rows,
+        "projection_lag": lags,
+        "history": shapes,
+        "sizes": sizes,
+        "_finished": finished,  # workflow ids, for the replay benchmark (not written out)
+    }

@@ -7,6 +7,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.net import free_port
@@ -22,8 +23,27 @@ from devstack.supervisor import (
 from settings import Settings
 
 
+@dataclass
+class BenchStack:
+    settings: Settings
+    children: dict[str, ChildProcess]
+
+    def rss_mib(self, name: str) -> float:
+        """Resident memory of one child (Linux ``/proc``), in MiB."""
+        pid = self.children[name].pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS for {name} (pid {pid})")
+
+    def temporal_db_mib(self) -> float:
+        """The dev server's SQLite file with its write-ahead log, in MiB."""
+        files = self.settings.data_dir.glob("temporal.db*")
+        return sum(path.stat().st_size for path in files) / 2**20
+
+
 @contextmanager
-def bench_stack() -> Iterator[Settings]:
+def bench_stack() -> Iterator[BenchStack]:
     with tempfile.TemporaryDirectory(prefix="ibtool-bench-") as folder:
         data_dir = Path(folder)
         settings = Settings(
@@ -32,6 +52,7 @@ def bench_stack() -> Iterator[Settings]:
             mongo_uri=store_uri("127.0.0.1", free_port()),
             smtp_port=free_port(),
             api_port=free_port(),
+            worker_metrics_address=f"127.0.0.1:{free_port()}",
             data_dir=data_dir,
         )
         children = plan_stack(settings)
@@ -47,6 +68,6 @@ def bench_stack() -> Iterator[Settings]:
         try:
             start_children(children, stop)
             wait_until_ready(f"{settings.api_url}/readyz", children=children, stop=stop)
-            yield settings
+            yield BenchStack(settings, {child.name: child for child in children})
         finally:
             stop_children(children)

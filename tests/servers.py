@@ -16,6 +16,7 @@ from pymongo import MongoClient
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from devstack.net import free_port
 from devstack.servers import MongoStore, ServerProcess, SmtpSinkProcess, TemporalDevServer
 from settings import Settings
 
@@ -76,5 +77,6 @@ def settings_for(
         mongo_db=unique_name("test_"),
         smtp_host=smtp.host,
         smtp_port=smtp.port,
+        worker_metrics_address=f"127.0.0.1:{free_port()}",
         data_dir=data_dir,
     )

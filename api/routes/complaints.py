@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import examples
 from api.deps import CurrentUser, ServiceDep, StoreDep, VerifierDep
-from api.errors import ComplaintNotFound, InvalidField
+from api.errors import ComplaintNotFound, InvalidField, TransitionRefused
+from api.observability import Outcome, metrics_of
 from api.signing import sign
 from domain import lifecycle
 from domain.actions import Command, MarkDuplicate
-from domain.audit import AuditEvent
+from domain.audit import Actor, AuditEvent
 from domain.base import ComplaintId
 from domain.enums import Action
 from domain.intake import Intake, future_timestamps
@@ -23,6 +25,7 @@ from domain.views import ComplaintView
 from store.complaints import ComplaintPage, ComplaintQuery, InvalidCursor
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
+log = logging.getLogger("ibtool.api")
 
 IdPath = Annotated[ComplaintId, Path(description="Complaint id, e.g. C-ABCDEF123456")]
 IdempotencyKey = Annotated[
@@ -97,9 +100,38 @@ async def transition(
     service: ServiceDep,
     verifier: VerifierDep,
     actor: CurrentUser,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> ComplaintView:
     """Apply one lifecycle action. The new state comes back synchronously."""
+    try:
+        view = await _transition(
+            complaint_id, command, service, verifier, actor, request_key=idempotency_key
+        )
+    except TransitionRefused:
+        _outcome(request, command.action, "refused")
+        raise
+    except InvalidField:
+        _outcome(request, command.action, "invalid")
+        raise
+    _outcome(request, command.action, "accepted", version=view.version)
+    return view
+
+
+def _outcome(request: Request, action: str, outcome: Outcome, *, version: int = 0) -> None:
+    metrics_of(request).transition(action, outcome)
+    log.info("transition %s %s%s", action, outcome, f" (v{version})" if version else "")
+
+
+async def _transition(
+    complaint_id: str,
+    command: Command,
+    service: ServiceDep,
+    verifier: VerifierDep,
+    actor: Actor,
+    *,
+    request_key: str | None,
+) -> ComplaintView:
     if (
         isinstance(command, MarkDuplicate)
         and command.duplicate_of != complaint_id
@@ -110,7 +142,7 @@ async def transition(
     if lifecycle.TABLE[Action(command.action)].signed:
         signature = await sign(verifier, complaint_id=complaint_id, command=command, actor=actor)
     return await service.transition(
-        complaint_id, command, actor=actor, signature=signature, request_key=idempotency_key
+        complaint_id, command, actor=actor, signature=signature, request_key=request_key
     )
 
 
