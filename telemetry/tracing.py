@@ -28,15 +28,18 @@ def enabled(settings: Settings) -> bool:
 def configure_tracing(
     settings: Settings, *, service: str, exporter: SpanExporter | None = None
 ) -> None:
-    """Install the process's tracer provider (once) and send its spans to ``exporter``
-    (default: OTLP/HTTP at ``settings.otlp_endpoint``)."""
+    """Install the process's tracer provider and send its spans to ``exporter`` (default:
+    OTLP/HTTP at ``settings.otlp_endpoint``). Once per process: a provider that is already
+    installed is kept (a given ``exporter`` is still added to it)."""
     if not enabled(settings):
+        return
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider) and exporter is None:
         return
     if exporter is None:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=f"{settings.otlp_endpoint}/v1/traces")
-    provider = trace.get_tracer_provider()
     if not isinstance(provider, TracerProvider):
         provider = TracerProvider(resource=Resource.create({"service.name": service}))
         trace.set_tracer_provider(provider)
