@@ -95,7 +95,8 @@ def _many_open(many: dict[str, Any]) -> list[str]:
         "",
         f"- started in {many['start_seconds']} s ({many['start_errors']} errors); "
         f"start rate by slice (open before + started): {slices}",
-        f"- all first projections stored {many['all_projected_after_s']} s after the last start",
+        f"- {many['projected']} of {many['open_complaints']} first projections stored "
+        f"{many['projected_after_s']} s after the last start",
         f"- worker RSS {many['worker_rss_mib']['before']} -> {many['worker_rss_mib']['after']} MiB;"
         f" Temporal SQLite {many['temporal_db_mib']['before']} -> "
         f"{many['temporal_db_mib']['after']} MiB",

@@ -2,8 +2,9 @@
 
 The worker runs as a child process (as ``ibtool run`` starts it); the app runs in-process.
 The kill lands right after the last answered transition, so projection activities are
-usually still in flight; the crash test then takes about 35 s, mostly waiting out the
-projection activity's 30 s start-to-close timeout (it has no heartbeat timeout).
+usually still in flight; the new worker takes them over once the dead worker's sticky
+queue and the projection activity's 10 s start-to-close timeout have run out (about 13 s
+in all, measured).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.integration.conftest import WorkerProcess
 COMPLAINTS = 10
 FINAL_VERSION = len(FULL_LIFECYCLE) + 1
 #: After a SIGKILL the dead worker's sticky queue and any in-flight activity must time out
-#: (10 s and the projection's 30 s start-to-close) before the new worker takes them over.
+#: (10 s and the projection's 10 s start-to-close) before the new worker takes them over.
 RECOVERY_DEADLINE = 60.0
 
 
