@@ -20,12 +20,24 @@ from temporal_client import connect_temporal
 RESULTS = Path(__file__).parent / "results"
 
 
-async def _run(args: argparse.Namespace, sizes: dict[int, int]) -> dict[str, Any]:
+def _write(results: dict[str, Any], *, name: str) -> str:
+    """Write what is measured so far (each phase adds to it), so a cut-short run keeps it."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    table = markdown(results)
+    (RESULTS / f"{name}.md").write_text(table)
+    return table
+
+
+async def _run(
+    args: argparse.Namespace, sizes: dict[int, int], results: dict[str, Any]
+) -> dict[str, Any]:
     with bench_stack() as stack:
         settings = stack.settings
         client = await connect_temporal(settings)
-        results = await lifecycle.benchmark(settings, client, sizes=sizes)
+        results.update(await lifecycle.benchmark(settings, client, sizes=sizes))
         finished = results.pop("_finished")
+        _write(results, name=args.name)
         # HOOK(audit): the audit branch writes bench/replay.py (`async def benchmark(...)
         # -> dict`). Once it is on main, call it here instead of this minimal stand-in.
         results["replay"] = await replay_min.benchmark(
@@ -35,7 +47,9 @@ async def _run(args: argparse.Namespace, sizes: dict[int, int]) -> dict[str, Any
             floor_ids=finished["floor"][: args.replay],
         )
         results["timer_lateness"] = await timers.benchmark(client, sizes=args.timers)
+        _write(results, name=args.name)
         results["many_open"] = await many_open.benchmark(client, stack, count=args.open)
+        _write(results, name=args.name)
         # Last: its seeded summaries share the API's collection, and the embedded store's
         # cost per write grows with the collection, which would skew what follows.
         results["listing"] = await listing.benchmark(
@@ -56,16 +70,18 @@ def main() -> None:
     parser.add_argument("--open", type=int, help="open complaints for the many-open bench")
     args = parser.parse_args()
     quick = args.quick
-    sizes = {1: 10, 20: 40} if quick else {1: 40, 20: 200}
+    sizes = {1: 10, 20: 40} if quick else {1: 30, 20: 100}
     args.timers = (20, 100) if quick else (100, 500)
     args.replay = 10 if quick else 50
-    args.reps = 5 if quick else 15
+    args.reps = 5 if quick else 10
     args.list_sizes = args.list_sizes or ((300,) if quick else (10_000, 100_000))
-    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 150.0)
-    args.open = args.open or (200 if quick else 2000)
+    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 90.0)
+    args.open = args.open or (200 if quick else 1000)
+    args.name = "quick" if quick else "bench"
     started = time.perf_counter()
     load_before = os.getloadavg()
-    results = asyncio.run(_run(args, sizes))
+    results: dict[str, Any] = {}
+    asyncio.run(_run(args, sizes, results))
     results["meta"] = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {platform.node()} python {platform.python_version()}",
@@ -74,12 +90,7 @@ def main() -> None:
         "quick": quick,
         "note": "absolute figures are noisy on a shared 2-core machine; compare the ratios",
     }
-    RESULTS.mkdir(exist_ok=True)
-    name = "quick" if quick else "bench"
-    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    table = markdown(results)
-    (RESULTS / f"{name}.md").write_text(table)
-    print(table)
+    print(_write(results, name=args.name))
 
 
 if __name__ == "__main__":

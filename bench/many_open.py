@@ -30,7 +30,7 @@ from workflows.complaint import ComplaintWorkflow, workflow_id
 
 SLICES = 5
 #: How long to wait for the first projections after the last start, at most.
-PROJECTED_WAIT_S = 180.0
+PROJECTED_WAIT_S = 120.0
 LATENESS_TARGET_S = 2.0
 
 

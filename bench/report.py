@@ -14,7 +14,7 @@ def _lifecycle(results: dict[str, Any]) -> list[str]:
         "| concurrency | metric | floor | IBTool | ratio (IBTool/floor) | better |",
         "|---:|---|---:|---:|---:|---|",
     ]
-    for row in results["throughput_latency"]:
+    for row in results.get("throughput_latency", []):
         lines.append(
             f"| {row['concurrency']} | {row['metric']} ({row['unit']}) | {row['floor']:.2f} "
             f"| {row['ibtool']:.2f} | {row['ratio']:.2f}x | {row['better']} |"
@@ -37,7 +37,7 @@ def _lifecycle(results: dict[str, Any]) -> list[str]:
         "| concurrency | metric | ms | samples | watcher polls (mean ms) |",
         "|---:|---|---:|---:|---:|",
     ]
-    for row in results["projection_lag"]:
+    for row in results.get("projection_lag", []):
         lines.append(
             f"| {row['concurrency']} | {row['metric']} | {row['ibtool']:.1f} | {row['samples']} "
             f"| {row['watcher_polls']} ({row['watcher_poll_ms']}) |"
