@@ -18,6 +18,7 @@ from bench.stack import bench_stack
 from temporal_client import connect_temporal
 
 RESULTS = Path(__file__).parent / "results"
+PHASES = ("lifecycle", "timers", "open", "listing")
 
 
 def _write(results: dict[str, Any], *, name: str) -> str:
@@ -32,29 +33,37 @@ def _write(results: dict[str, Any], *, name: str) -> str:
 async def _run(
     args: argparse.Namespace, sizes: dict[int, int], results: dict[str, Any]
 ) -> dict[str, Any]:
+    only = args.only
     with bench_stack() as stack:
         settings = stack.settings
         client = await connect_temporal(settings)
-        results.update(await lifecycle.benchmark(settings, client, sizes=sizes))
-        finished = results.pop("_finished")
-        _write(results, name=args.name)
-        # HOOK(audit): the audit branch writes bench/replay.py (`async def benchmark(...)
-        # -> dict`). Once it is on main, call it here instead of this minimal stand-in.
-        results["replay"] = await replay_min.benchmark(
-            client,
-            settings,
-            ibtool_ids=finished["ibtool"][: args.replay],
-            floor_ids=finished["floor"][: args.replay],
-        )
-        results["timer_lateness"] = await timers.benchmark(client, sizes=args.timers)
-        _write(results, name=args.name)
-        results["many_open"] = await many_open.benchmark(client, stack, count=args.open)
-        _write(results, name=args.name)
+        if "lifecycle" in only:
+            results.update(await lifecycle.benchmark(settings, client, sizes=sizes))
+            finished = results.pop("_finished")
+            _write(results, name=args.name)
+            # HOOK(audit): the audit branch writes bench/replay.py (`async def benchmark(...)
+            # -> dict`). Once it is on main, call it here instead of this minimal stand-in.
+            results["replay"] = await replay_min.benchmark(
+                client,
+                settings,
+                ibtool_ids=finished["ibtool"][: args.replay],
+                floor_ids=finished["floor"][: args.replay],
+            )
+        if "timers" in only:
+            results["timer_lateness"] = await timers.benchmark(client, sizes=args.timers)
+            _write(results, name=args.name)
+        if "open" in only:
+            results["many_open"] = await many_open.benchmark(client, stack, count=args.open)
+            _write(results, name=args.name)
         # Last: its seeded summaries share the API's collection, and the embedded store's
         # cost per write grows with the collection, which would skew what follows.
-        results["listing"] = await listing.benchmark(
-            settings, sizes=args.list_sizes, seed_budget_s=args.list_seed_seconds, reps=args.reps
-        )
+        if "listing" in only:
+            results["listing"] = await listing.benchmark(
+                settings,
+                sizes=args.list_sizes,
+                seed_budget_s=args.list_seed_seconds,
+                reps=args.reps,
+            )
         return results
 
 
@@ -68,16 +77,24 @@ def main() -> None:
     parser.add_argument("--list-sizes", type=_sizes, help="complaints seeded for the list bench")
     parser.add_argument("--list-seed-seconds", type=float, help="time budget for that seeding")
     parser.add_argument("--open", type=int, help="open complaints for the many-open bench")
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        default=set(PHASES),
+        help=f"comma-separated phases to run, of {','.join(PHASES)} (default: all)",
+    )
     args = parser.parse_args()
     quick = args.quick
-    sizes = {1: 10, 20: 40} if quick else {1: 30, 20: 100}
+    sizes = {1: 10, 20: 40} if quick else {1: 30, 20: 150}
     args.timers = (20, 100) if quick else (100, 500)
     args.replay = 10 if quick else 50
     args.reps = 5 if quick else 10
     args.list_sizes = args.list_sizes or ((300,) if quick else (10_000, 100_000))
-    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 90.0)
+    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 240.0)
     args.open = args.open or (200 if quick else 1000)
     args.name = "quick" if quick else "bench"
+    if args.only != set(PHASES):
+        args.name += "-" + "-".join(sorted(args.only))
     started = time.perf_counter()
     load_before = os.getloadavg()
     results: dict[str, Any] = {}

@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from temporalio import workflow
-from temporalio.worker import Worker
 
-from settings import Settings
-from temporal_client import connect_temporal
+# Passed through, as the complaint workflow's imports are: otherwise the sandbox would
+# re-import them (and the tracing libraries behind temporal_client) for every new floor
+# workflow, which would make the floor look slower than the engine is.
+with workflow.unsafe.imports_passed_through():
+    from temporalio.worker import Worker
+
+    from settings import Settings
+    from temporal_client import connect_temporal
 
 FLOOR_QUEUE = "bench-floor"
 
