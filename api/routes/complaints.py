@@ -14,7 +14,8 @@ from api import examples
 from api.deps import CurrentUser, ServiceDep, StoreDep, VerifierDep
 from api.errors import ComplaintNotFound, InvalidField, TransitionRefused
 from api.observability import Outcome, metrics_of
-from api.signing import sign
+from api.service import ComplaintService
+from api.signing import SignatureVerifier, sign
 from domain import lifecycle
 from domain.actions import Command, MarkDuplicate
 from domain.audit import Actor, AuditEvent
@@ -106,7 +107,12 @@ async def transition(
     """Apply one lifecycle action. The new state comes back synchronously."""
     try:
         view = await _transition(
-            complaint_id, command, service, verifier, actor, request_key=idempotency_key
+            complaint_id,
+            command,
+            service=service,
+            verifier=verifier,
+            actor=actor,
+            request_key=idempotency_key,
         )
     except TransitionRefused:
         _outcome(request, command.action, "refused")
@@ -126,10 +132,10 @@ def _outcome(request: Request, action: str, outcome: Outcome, *, version: int = 
 async def _transition(
     complaint_id: str,
     command: Command,
-    service: ServiceDep,
-    verifier: VerifierDep,
-    actor: Actor,
     *,
+    service: ComplaintService,
+    verifier: SignatureVerifier,
+    actor: Actor,
     request_key: str | None,
 ) -> ComplaintView:
     if (
