@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,14 @@ class Settings(BaseSettings):
     temporal_tls: bool = False
     task_queue: str = "complaints"
     temporal_ui_port: int = 8233
+
+    # Payload encryption (PHI): see encryption/keys.py. Unset keys: a key file in data_dir.
+    codec_keys: SecretStr | None = None  # "kid:base64key,..."; the last is active by default
+    codec_active_key: str | None = None
+    codec_key_file: Path | None = None  # default <data_dir>/codec-keys.json
+    #: Browser origins (the Temporal Web UI) allowed to call /codec; default: the local UI.
+    codec_cors_origins: list[str] | None = None
+    codec_max_body_bytes: int = 4 * 1024 * 1024
 
     # MongoDB (or any wire-compatible store)
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
@@ -41,6 +49,10 @@ class Settings(BaseSettings):
     api_port: int = 8000
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = 256 * 1024
+    #: TLS for the API itself (uvicorn); HSTS is sent on every response over HTTPS.
+    api_tls_certfile: Path | None = None
+    api_tls_keyfile: Path | None = None
+    hsts_max_age: int = 365 * 24 * 3600
     # Dev-only endpoints (for example the mail sink listing) are off unless asked for.
     dev_endpoints: bool = False
 
@@ -62,4 +74,12 @@ class Settings(BaseSettings):
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.api_host}:{self.api_port}"
+        scheme = "https" if self.api_tls_certfile else "http"
+        return f"{scheme}://{self.api_host}:{self.api_port}"
+
+    @property
+    def codec_ui_origins(self) -> list[str]:
+        if self.codec_cors_origins is not None:
+            return self.codec_cors_origins
+        port = self.temporal_ui_port
+        return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]

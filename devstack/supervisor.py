@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+from pydantic import SecretStr
 
 from devstack.net import PortInUseError, ensure_port_free, mongo_host_port, split_host_port
 from devstack.process import ChildExitedError, ChildProcess
@@ -39,6 +40,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """``IBTOOL_*`` variables that make a child's ``Settings()`` equal to ``settings``."""
     env: dict[str, str] = {}
     for name, value in settings.model_dump(mode="json").items():
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):  # dumped as "**********"; the child needs the value
+            value = secret.get_secret_value()
         if value is not None:
             env[f"IBTOOL_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
@@ -61,6 +65,7 @@ def plan_stack(settings: Settings, *, with_app: bool = True) -> list[ChildProces
                 ui_port=settings.temporal_ui_port,
                 db_path=data_dir / "temporal.db",
                 namespaces=sorted({"default", settings.temporal_namespace}),
+                ui_codec_endpoint=f"{settings.api_url}/codec" if with_app else None,
             ),
             log_path=logs / "temporal.log",
             host=t_host,

@@ -32,11 +32,13 @@ def start_dev_command(
     headless: bool = False,
     namespaces: Sequence[str] = ("default",),
     log_level: str = "warn",
+    ui_codec_endpoint: str | None = None,
 ) -> list[str]:
     """Arguments for a dev server on ``host:port`` keeping its state in ``db_path``.
 
     Without ``ui_port`` the Web UI takes ``port + 1000`` (the CLI's own default);
-    ``headless`` turns the UI off, which is what the tests want.
+    ``headless`` turns the UI off, which is what the tests want. ``ui_codec_endpoint`` is
+    the codec server the Web UI asks to decrypt payloads (the API's ``/codec``).
     """
     command = [
         str(temporal_cli()),
@@ -59,4 +61,6 @@ def start_dev_command(
         command += ["--ui-disable-news-fetch"]  # no internet: the UI must not try
         if ui_port is not None:
             command += ["--ui-port", str(ui_port)]
+        if ui_codec_endpoint is not None:
+            command += ["--ui-codec-endpoint", ui_codec_endpoint]
     return command

@@ -8,15 +8,15 @@ from domain.enums import Action
 from settings import Settings
 from temporal_client import connect_temporal
 from tests.api.harness import Api, command_body, unique
-from workflows.complaint import workflow_id
+from tests.phi import history_blobs
 
 PRINTED_NAME = "Ana Lima"
 
 
 async def history_bytes(settings: Settings, complaint_id: str) -> list[bytes]:
+    """Raw events and their decrypted payloads: a secret is in neither."""
     client = await connect_temporal(settings)
-    fetched = await client.get_workflow_handle(workflow_id(complaint_id)).fetch_history()
-    return [event.SerializeToString() for event in fetched.events]
+    return await history_blobs(client, complaint_id, codec=client.data_converter.payload_codec)
 
 
 async def stored_documents(api: Api) -> list[dict[str, Any]]:
