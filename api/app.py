@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import complaints, dev, health
+from api.hardening import CODEC_PREFIX, BodySizeLimit, SecurityHeaders, SplitCors
+from api.routes import codec, complaints, dev, health
 from api.service import ComplaintService
 from api.signing import HeaderIdentityVerifier
 from settings import Settings
@@ -44,6 +45,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(complaints.router)
+    app.include_router(codec.router)
     if settings.dev_endpoints:
         app.include_router(dev.router)
+    install_hardening(app, settings)
     return app
+
+
+def install_hardening(app: FastAPI, settings: Settings) -> None:
+    """Outermost first: security headers on everything, then CORS, then the size limit."""
+
+    def limit_for(path: str) -> int:
+        codec_call = path.startswith(CODEC_PREFIX)
+        return settings.codec_max_body_bytes if codec_call else settings.max_body_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=limit_for)
+    app.add_middleware(
+        SplitCors, api_origins=settings.cors_origins, codec_origins=settings.codec_ui_origins
+    )
+    docs = {p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p}
+    app.add_middleware(SecurityHeaders, hsts_max_age=settings.hsts_max_age, docs_paths=docs)

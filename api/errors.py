@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.hardening import BASELINE_HEADERS
 from domain.enums import Action, Status
 
 log = logging.getLogger("ibtool.api")
@@ -27,6 +28,13 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"error": self.message, **self.extra}
+
+
+class BadPayload(ApiError):
+    """A codec request whose payload cannot be decoded (the codec protocol's 400)."""
+
+    status_code = 400
+    error = "payload cannot be decoded"
 
 
 class Unauthenticated(ApiError):
@@ -105,8 +113,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """The last resort: Starlette's ServerErrorMiddleware calls it outside every other
+    middleware, so it sets the baseline security headers itself."""
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse({"error": "internal error"}, status_code=500)
+    return JSONResponse(
+        {"error": "internal error"}, status_code=500, headers=dict(BASELINE_HEADERS)
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
