@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -50,6 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(dev.router)
     install_hardening(app, settings)
     return app
+
+
+def tls_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's TLS arguments, when the API serves HTTPS itself."""
+    if settings.api_tls_certfile is None:
+        return {}
+    keyfile = settings.api_tls_keyfile or settings.api_tls_certfile
+    return {"ssl_certfile": str(settings.api_tls_certfile), "ssl_keyfile": str(keyfile)}
 
 
 def install_hardening(app: FastAPI, settings: Settings) -> None:

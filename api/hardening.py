@@ -28,6 +28,9 @@ BASELINE_HEADERS = {
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_CSP = "frame-ancestors 'none'"
 CODEC_PREFIX = "/codec/"
+#: How much of a refused body is read and dropped before the 413; past it the connection
+#: just closes.
+DRAIN_BUDGET = 16 * 1024 * 1024
 
 
 class BodyTooLarge(HTTPException):
@@ -51,6 +54,16 @@ def _too_large_response(limit: int) -> tuple[Message, Message]:
     return start, {"type": "http.response.body", "body": body}
 
 
+async def _drain(receive: Receive, *, budget: int = DRAIN_BUDGET) -> None:
+    """Read and drop the rest of a refused body, so the client gets to read the 413
+    (once the response is complete the server stops reading, and the client's send fails)."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+        budget -= len(message.get("body", b""))
+
+
 class BodySizeLimit:
     def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int]) -> None:
         self._app = app
@@ -61,8 +74,13 @@ class BodySizeLimit:
             await self._app(scope, receive, send)
             return
         limit = self._limit_for(scope["path"])
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        # A client that waits for "100 Continue" has sent nothing yet: nothing to drain.
+        drain = headers.get(b"expect", b"").lower() != b"100-continue"
         if declared is not None and declared.isdigit() and int(declared) > limit:
+            if drain:
+                await _drain(receive)
             for message in _too_large_response(limit):
                 await send(message)
             return
@@ -75,6 +93,8 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    if drain and message.get("more_body", False):
+                        await _drain(receive)
                     raise BodyTooLarge(limit)
             return message
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
-from api.app import create_app
+from api.app import create_app, tls_options
 from devstack.net import free_port
 from domain import lifecycle
 from domain.enums import Action, Status
@@ -164,11 +165,18 @@ class Api:
 
 
 @contextlib.asynccontextmanager
-async def serving_app(settings: Settings) -> AsyncIterator[str]:
-    """Run ``create_app(settings)`` under uvicorn on a free port; yield its base URL."""
+async def serving_app(settings: Settings, *, app: FastAPI | None = None) -> AsyncIterator[str]:
+    """Run ``app`` (default ``create_app(settings)``) under uvicorn on a free port, over TLS
+    when the settings name a certificate; yield its base URL."""
     port = free_port(HOST)
+    tls = tls_options(settings)
     config = uvicorn.Config(
-        create_app(settings), host=HOST, port=port, log_level="warning", lifespan="on"
+        app or create_app(settings),
+        host=HOST,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **tls,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -181,7 +189,7 @@ async def serving_app(settings: Settings) -> AsyncIterator[str]:
 
     try:
         await eventually(started, within=20.0, what="uvicorn started")
-        yield f"http://{HOST}:{port}"
+        yield f"{'https' if tls else 'http'}://{HOST}:{port}"
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=20.0)
