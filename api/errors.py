@@ -107,6 +107,11 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # FastAPI's "error parsing the body" (for example bytes that are not UTF-8): bad
+        # input like any other, so 422 naming the body, as for JSON that does not parse.
+        fields = [{"field": "body", "message": "the body is not valid UTF-8 JSON"}]
+        return JSONResponse({"error": "invalid request", "fields": fields}, status_code=422)
     return JSONResponse(
         {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
     )

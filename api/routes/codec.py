@@ -55,11 +55,13 @@ def _base64(text: object) -> bytes:
         raise ValueError("not valid base64") from error
 
 
+#: Standard or URL-safe base64, padded or not: what protobuf's JSON parsers accept.
+BASE64_PATTERN = r"^([A-Za-z0-9+/_-]{4})*([A-Za-z0-9+/_-]{2}(==)?|[A-Za-z0-9+/_-]{3}=?)?$"
 Base64Bytes = Annotated[
     bytes,
     BeforeValidator(_base64),
     PlainSerializer(lambda raw: base64.b64encode(raw).decode(), return_type=str),
-    WithJsonSchema({"type": "string", "format": "byte", "pattern": r"^[A-Za-z0-9+/_-]*={0,2}$"}),
+    WithJsonSchema({"type": "string", "format": "byte", "pattern": BASE64_PATTERN}),
 ]
 MetadataKey = Annotated[str, Field(min_length=1, max_length=256)]
 

@@ -91,6 +91,11 @@ class Api:
     settings: Settings
     store: ComplaintStore
 
+    def identity_headers(self) -> dict[str, str]:
+        """The headers by which ``http`` authenticates, for tools outside it (CLIs)."""
+        wanted = {"x-user", "x-user-name", "authorization"}
+        return {name: value for name, value in self.http.headers.items() if name in wanted}
+
     async def create(
         self, *, headers: dict[str, str] | None = None, **overrides: Any
     ) -> httpx.Response:

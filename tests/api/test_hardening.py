@@ -100,6 +100,7 @@ async def test_unknown_query_params_and_overlong_inputs_are_422(api: Api) -> Non
         (await api.create(event={"description": "d" * 20_001}), "event.description"),
         (await api.create(headers={"Idempotency-Key": "k" * 201}), "Idempotency-Key"),
         (await api.get("C-" + "A" * 100), "complaint_id"),
+        (await api.http.post("/complaints", content=b'{"\xff": 1}'), "body"),
     ]
     for response, field in cases:
         assert response.status_code == 422, (field, response.text)

@@ -51,12 +51,6 @@ async def stored_documents(api: Api) -> list[bytes]:
     ]
 
 
-def identity_headers(api: Api) -> dict[str, str]:
-    """How the harness's client authenticates (X-User today, a bearer token later)."""
-    wanted = {"x-user", "x-user-name", "authorization"}
-    return {name: value for name, value in api.http.headers.items() if name.lower() in wanted}
-
-
 async def temporal_show(server: TemporalDevServer, complaint_id: str, *options: str) -> bytes:
     """``temporal workflow show --output json``: the history as an operator's tool sees it."""
     process = await asyncio.create_subprocess_exec(
@@ -95,7 +89,7 @@ async def test_history_holds_no_phi_unless_decoded_through_the_codec_server(
     assert b"binary/encrypted" not in raw  # metadata is base64 in the dump...
     assert found(["binary/encrypted"], [raw]) == {"binary/encrypted"}  # ...and found in it
 
-    headers = [f"--codec-header={name}={value}" for name, value in identity_headers(api).items()]
+    headers = [f"--codec-header={name}={value}" for name, value in api.identity_headers().items()]
     decoded = await temporal_show(
         temporal_dev_server, complaint_id, f"--codec-endpoint={api.base_url}/codec", *headers
     )
