@@ -56,6 +56,31 @@ def _mail_list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    """Codec keys: ``new`` prints an entry for IBTOOL_CODEC_KEYS; ``rotate`` adds an active
+    key to the key file; ``list`` names the keys in use (never their bytes)."""
+    from encryption import keys
+
+    if args.keys_command == "new":
+        print(keys.format_keys(keys.new_key_ring()))
+        return 0
+    if args.keys_command == "rotate":
+        if settings.codec_keys is not None:
+            print(
+                "ibtool keys rotate: keys come from IBTOOL_CODEC_KEYS; see README", file=sys.stderr
+            )
+            return 1
+        path = keys.key_file_path(settings)
+        ring = keys.load_key_ring(settings).with_new_active()
+        keys.write_key_file(path, ring, replace=True)
+        print(f"{path}: {ring.active} is now active; restart the API and the worker")
+        return 0
+    ring = keys.load_key_ring(settings)
+    for kid in ring.keys:
+        print(f"{kid}{'  (active)' if kid == ring.active else ''}")
+    return 0
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -72,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     listing = mail_sub.add_parser("list", help="list received messages")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(fn=_mail_list)
+    keys = sub.add_parser("keys", help="payload encryption keys (PHI codec)")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("new", help="print a fresh kid:base64key for IBTOOL_CODEC_KEYS")
+    keys_sub.add_parser("rotate", help="add a fresh active key to the key file")
+    keys_sub.add_parser("list", help="key ids in use; the active one marked")
+    keys.set_defaults(fn=_keys)
     return parser
 
 
