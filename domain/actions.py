@@ -9,13 +9,16 @@ from pydantic import AwareDatetime, Field, SecretStr, model_validator
 from domain.base import ComplaintId, LongText, ShortText, StrictModel, UserId
 from domain.enums import Agency, EuMdrClass, Severity, SignatureMeaning, SubmissionKind
 
+#: Longer secrets are refused before any verifier hashes them.
+SECRET_MAX = 1024
+
 
 class SignatureInput(StrictModel):
     """What the signer types at signing. The secret never leaves the API process."""
 
     meaning: SignatureMeaning
-    password: SecretStr | None = None
-    reauth_token: SecretStr | None = None
+    password: SecretStr | None = Field(default=None, max_length=SECRET_MAX)
+    reauth_token: SecretStr | None = Field(default=None, max_length=SECRET_MAX)
 
     @model_validator(mode="after")
     def _one_secret(self) -> SignatureInput:

@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from api.app import create_app
+from domain.enums import Action
 from settings import Settings
-from tests.api.harness import Api, api_client, serving_app
+from tests.api.harness import Api, api_client, command_body, serving_app
 from tests.domain.factories import intake_data
 
 LIMIT = 256 * 1024
@@ -91,6 +92,8 @@ async def test_the_codec_server_has_a_larger_limit_of_its_own(api: Api) -> None:
 
 
 async def test_unknown_query_params_and_overlong_inputs_are_422(api: Api) -> None:
+    close = command_body(Action.CLOSE)
+    long_secret = {"meaning": "approval", "password": "p" * 1025}
     cases: list[tuple[httpx.Response, str]] = [
         (await api.http.get("/complaints", params={"bogus": "1"}), "bogus"),
         (await api.http.get("/complaints", params={"q": "w" * 501}), "q"),
@@ -101,10 +104,12 @@ async def test_unknown_query_params_and_overlong_inputs_are_422(api: Api) -> Non
         (await api.create(headers={"Idempotency-Key": "k" * 201}), "Idempotency-Key"),
         (await api.get("C-" + "A" * 100), "complaint_id"),
         (await api.http.post("/complaints", content=b'{"\xff": 1}'), "body"),
+        (await api.act("C-X", {**close, "signature": long_secret}), "signature.password"),
     ]
     for response, field in cases:
         assert response.status_code == 422, (field, response.text)
         assert field in [f["field"] for f in response.json()["fields"]], (field, response.text)
+        assert "p" * 1025 not in response.text  # inputs are not echoed back
         assert_hardened(response)
 
 
