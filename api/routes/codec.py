@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Request
@@ -100,49 +101,44 @@ RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
-def _codec(request: Request) -> PayloadCodec:
-    codec = request.app.state.temporal.data_converter.payload_codec
-    assert codec is not None, "the Temporal client has no payload codec"
-    return codec
+@dataclass(frozen=True)
+class CodecCall:
+    """One authorised codec request: the codec of this process, and who asked."""
+
+    codec: PayloadCodec
+    actor: Actor
 
 
-CodecDep = Annotated[PayloadCodec, Depends(_codec)]
-
-
-def _check_namespace(namespace: str | None, settings: SettingsDep) -> None:
+def _codec_call(
+    request: Request, settings: SettingsDep, actor: CodecUser, namespace: Namespace = None
+) -> CodecCall:
     if namespace is not None and namespace != settings.temporal_namespace:
         raise InvalidField(
             "X-Namespace", f"this codec serves namespace {settings.temporal_namespace!r} only"
         )
+    codec = request.app.state.temporal.data_converter.payload_codec
+    assert codec is not None, "the Temporal client has no payload codec"
+    return CodecCall(codec=codec, actor=actor)
+
+
+CodecCallDep = Annotated[CodecCall, Depends(_codec_call)]
 
 
 @router.post("/encode", response_model=CodecPayloads, responses=RESPONSES)
 async def encode(
-    body: Annotated[CodecPayloads, Body(examples=[EXAMPLE])],
-    codec: CodecDep,
-    settings: SettingsDep,
-    actor: CodecUser,
-    namespace: Namespace = None,
+    body: Annotated[CodecPayloads, Body(examples=[EXAMPLE])], call: CodecCallDep
 ) -> CodecPayloads:
     """Encrypt payloads with the active key (as the API and the worker would)."""
-    _check_namespace(namespace, settings)
-    encoded = await codec.encode([p.to_proto() for p in body.payloads])
+    encoded = await call.codec.encode([p.to_proto() for p in body.payloads])
     return CodecPayloads(payloads=[CodecPayload.of(p) for p in encoded])
 
 
 @router.post("/decode", response_model=CodecPayloads, responses=RESPONSES)
-async def decode(
-    body: CodecPayloads,
-    codec: CodecDep,
-    settings: SettingsDep,
-    actor: CodecUser,
-    namespace: Namespace = None,
-) -> CodecPayloads:
+async def decode(body: CodecPayloads, call: CodecCallDep) -> CodecPayloads:
     """Decrypt payloads; ones that are not encrypted come back unchanged."""
-    _check_namespace(namespace, settings)
     try:
-        decoded = await codec.decode([p.to_proto() for p in body.payloads])
+        decoded = await call.codec.decode([p.to_proto() for p in body.payloads])
     except PayloadDecryptionError as error:
         raise BadPayload(str(error)) from error
-    log.info("codec decode by %s: %d payload(s)", actor.user_id, len(decoded))
+    log.info("codec decode by %s: %d payload(s)", call.actor.user_id, len(decoded))
     return CodecPayloads(payloads=[CodecPayload.of(p) for p in decoded])
