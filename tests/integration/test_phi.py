@@ -4,7 +4,8 @@
   has none of it; through the codec server the same command shows it.
 - The store holds none of it after a full lifecycle; list views show none of it; the
   detail view (read from the workflow) shows it.
-- A worker restarted with a rotated key set continues a workflow begun under the old key.
+- A worker restarted with a rotated key set continues a workflow begun under the old key,
+  and one with the codec continues a workflow begun before the codec existed.
 """
 
 from __future__ import annotations
@@ -14,14 +15,20 @@ import json
 
 from bson import json_util
 from pydantic import SecretStr
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from devstack.temporal_server import temporal_cli
-from encryption.codec import KEY_ID
+from domain.enums import Action
+from domain.messages import ComplaintInput, TransitionRequest
+from encryption.codec import ENCODING, KEY_ID
 from encryption.keys import format_keys, new_key_ring
 from settings import Settings
+from store.client import open_store
 from temporal_client import connect_temporal
 from tests.api.harness import FULL_LIFECYCLE, Api, api_client, command_body, in_process_worker
 from tests.api.harness import unique as unique_tag
+from tests.domain.factories import ACTOR, command, intake
 from tests.phi import (
     PHI_PATIENT,
     found,
@@ -32,7 +39,8 @@ from tests.phi import (
     phi_values,
 )
 from tests.servers import TemporalDevServer
-from workflows.complaint import workflow_id
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow, workflow_id
 
 
 async def drive_full_lifecycle(api: Api, complaint_id: str) -> None:
@@ -163,3 +171,34 @@ async def test_a_worker_restarted_with_rotated_keys_continues_the_workflow(
     assert key_ids == {before.active, after.active}
     blobs = await history_blobs(client, complaint_id, codec=client.data_converter.payload_codec)
     assert found(phi_values(overrides), blobs) == set(phi_values(overrides))
+
+
+async def test_a_history_written_before_the_codec_continues_under_it(settings: Settings) -> None:
+    """Plain payloads pass through the codec's decode, so a pre-codec workflow replays."""
+    overrides = phi_intake(unique_tag())
+    complaint_id = f"C-{unique_tag()}"
+    plain = await Client.connect(settings.temporal_address, data_converter=pydantic_data_converter)
+    store = open_store(settings)
+    try:
+        async with build_worker(plain, store, settings):
+            handle = await plain.start_workflow(
+                ComplaintWorkflow.run,
+                ComplaintInput(complaint_id=complaint_id, intake=intake(**overrides), actor=ACTOR),
+                id=workflow_id(complaint_id),
+                task_queue=settings.task_queue,
+            )
+            request = TransitionRequest(command=command(Action.TRIAGE), actor=ACTOR)
+            await handle.execute_update(ComplaintWorkflow.transition, request)
+    finally:
+        await store.close()
+
+    async with in_process_worker(settings), api_client(settings) as api:
+        response = await api.act(complaint_id, command_body(Action.REQUEST_INFO))
+        assert response.status_code == 200, response.text
+        assert response.json()["version"] == 3
+        detail = await api.get(complaint_id)
+        assert found(phi_values(overrides), [detail.content]) == set(phi_values(overrides))
+
+    history = await plain.get_workflow_handle(workflow_id(complaint_id)).fetch_history()
+    encodings = {p.metadata["encoding"] for e in history.events for p in payloads_in(e)}
+    assert {b"json/plain", ENCODING} <= encodings  # written before, and after
