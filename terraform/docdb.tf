@@ -60,7 +60,7 @@ resource "aws_docdb_cluster" "ibtool" {
   db_cluster_parameter_group_name = aws_docdb_cluster_parameter_group.ibtool.name
   vpc_security_group_ids          = [aws_security_group.docdb.id]
   storage_encrypted               = true
-  kms_key_id                      = aws_kms_key.data.arn
+  kms_key_id                      = aws_kms_key.this["data"].arn
   backup_retention_period         = var.backup_retention_days
   preferred_backup_window         = "02:00-03:00"
   preferred_maintenance_window    = "sun:04:00-sun:05:00"

@@ -11,7 +11,7 @@ resource "aws_ecr_repository" "ibtool" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.data.arn
+    kms_key         = aws_kms_key.this["data"].arn
   }
 }
 

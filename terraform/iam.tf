@@ -51,7 +51,7 @@ data "aws_iam_policy_document" "read_secrets" {
   statement {
     sid       = "DecryptThemThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.data.arn]
+    resources = [aws_kms_key.this["data"].arn]
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"

@@ -21,6 +21,6 @@ resource "aws_secretsmanager_secret" "app" {
   for_each                = local.app_secrets
   name                    = "${local.secret_prefix}/${each.key}"
   description             = each.value
-  kms_key_id              = aws_kms_key.data.arn
+  kms_key_id              = aws_kms_key.this["data"].arn
   recovery_window_in_days = 30
 }
