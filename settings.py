@@ -7,11 +7,17 @@ Nothing reads settings at import time: callers build ``Settings()`` and pass it 
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 
 class Settings(BaseSettings):
@@ -21,6 +27,15 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_tls: bool = False
+    #: Mutual TLS (a self-hosted cluster, or Temporal Cloud with certificates): PEM files.
+    temporal_tls_cert_path: Path | None = None
+    temporal_tls_key_path: Path | None = None
+    #: The CA that signed the server's certificate, when it is not a publicly trusted one.
+    temporal_tls_ca_path: Path | None = None
+    #: The name the server's certificate is checked against, if not the address's host.
+    temporal_tls_server_name: str | None = None
+    #: Temporal Cloud API key (instead of a client certificate); implies TLS.
+    temporal_api_key: SecretStr | None = None
     task_queue: str = "complaints"
     temporal_ui_port: int = 8233
 
@@ -71,6 +86,24 @@ class Settings(BaseSettings):
     #: Continue-as-new once the history holds this many events (Temporal's own suggestion
     #: also triggers it).
     continue_as_new_after_events: int = 2000
+
+    #: A folder with one file per secret setting, named like its variable
+    #: (``IBTOOL_SMTP_PASSWORD``): how compose secrets and Kubernetes Secret volumes reach
+    #: the settings. Read from the environment only; a variable that is set wins over a file.
+    secrets_dir: Path | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        if folder := os.environ.get("IBTOOL_SECRETS_DIR"):
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=folder)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     @property
     def api_url(self) -> str:
