@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.projection import ProjectionActivities
     from domain import complaint_clocks, complaint_notifications, lifecycle
     from domain.audit import AuditEvent
+    from domain.chain import seal
     from domain.clocks import ACTIVE
     from domain.complaint import ComplaintState, apply, open_complaint
     from domain.enums import Action, Status
@@ -69,8 +70,9 @@ class ComplaintWorkflow:
                 actor=input.actor,
                 now=workflow.now(),
             )
-            created.clock_changes = self._sync_clocks()
-            self._pending = [created]
+            self._settle(created)
+            self._pending = []
+            self._record(created)
             self._projected_version = 0
             self._unsent = complaint_notifications.for_event(self._state, created)
 
@@ -104,8 +106,8 @@ class ComplaintWorkflow:
             now=workflow.now(),
             signature=request.signature,
         )
-        event.clock_changes = self._sync_clocks()
-        self._pending.append(event)
+        self._settle(event)
+        self._record(event)
         self._notify(event)
         if request.request_key:
             self._remember(request.request_key, request.fingerprint())
@@ -165,8 +167,13 @@ class ComplaintWorkflow:
 
     # -- clocks and notifications -----------------------------------------------------------
 
-    def _sync_clocks(self) -> list[str]:
-        return complaint_clocks.sync_clocks(self._state, now=workflow.now(), rules=self._rules)
+    def _settle(self, event: AuditEvent) -> None:
+        complaint_clocks.settle(self._state, event, now=workflow.now(), rules=self._rules)
+
+    def _record(self, event: AuditEvent) -> None:
+        """Seal the event into the hash chain, then queue it for the projection."""
+        seal(self._state, event)
+        self._pending.append(event)
 
     def _notify(self, event: AuditEvent) -> None:
         for notification in complaint_notifications.for_event(self._state, event):
@@ -175,7 +182,7 @@ class ComplaintWorkflow:
     def _fire_clocks(self) -> None:
         fired = complaint_clocks.fire_due(self._state, now=workflow.now(), rules=self._rules)
         for milestone, event in fired:
-            self._pending.append(event)
+            self._record(event)
             self._outbox.send(complaint_notifications.for_milestone(self._state, milestone, event))
 
     def _next_wake(self) -> datetime | None:
