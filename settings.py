@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     #: Continue-as-new once the history holds this many events (Temporal's own suggestion
     #: also triggers it).
     continue_as_new_after_events: int = 2000
+    #: How often the worker archives the histories of runs that closed (audit.archiving).
+    archive_sweep_interval: timedelta = timedelta(minutes=5)
 
     @property
     def api_url(self) -> str:

@@ -57,3 +57,15 @@ class ProjectionBatch(StrictModel):
 
     summary: ComplaintSummary
     events: list[AuditEvent]
+
+
+class ArchiveRequest(StrictModel):
+    """Ask to archive the calling run's history (the activity knows which run asks)."""
+
+    complaint_id: str
+
+
+class ArchiveReceipt(StrictModel):
+    run_id: str
+    last_event_id: int
+    sha256: str

@@ -11,6 +11,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from domain.audit import AuditEvent
 from domain.summary import ComplaintSummary
 from store import schema
+from store.archive import HistoryArchive
 from store.query import (
     ComplaintListItem,
     ComplaintPage,
@@ -47,6 +48,8 @@ class ComplaintStore:
         self._client = client
         self._complaints = db[schema.COMPLAINTS]
         self._events = db[schema.EVENTS]
+        #: Closed runs' histories, kept past Temporal's retention (store/archive.py).
+        self.archive = HistoryArchive(db)
 
     @property
     def db(self) -> AsyncDatabase[Document]:
@@ -64,6 +67,7 @@ class ComplaintStore:
         """Create the collections' indexes; a no-op when they already exist."""
         await self._complaints.create_indexes(schema.complaint_indexes())
         await self._events.create_indexes(schema.event_indexes())
+        await self.archive.ensure_indexes()
 
     # -- writes ---------------------------------------------------------------------------
 

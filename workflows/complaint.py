@@ -15,6 +15,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.archive import ArchiveActivities
     from activities.projection import ProjectionActivities
     from domain import complaint_clocks, complaint_notifications, lifecycle
     from domain.audit import AuditEvent
@@ -22,7 +23,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.clocks import ACTIVE
     from domain.complaint import ComplaintState, apply, open_complaint
     from domain.enums import Action, Status
-    from domain.messages import ComplaintInput, ProjectionBatch, TransitionRequest
+    from domain.messages import (
+        ArchiveRequest,
+        ComplaintInput,
+        ProjectionBatch,
+        TransitionRequest,
+    )
     from domain.summary import summarize
     from domain.views import ComplaintView, RefusalDetails
     from workflows.alarm import Alarm
@@ -233,9 +239,20 @@ class ComplaintWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         while self._projection_due():
             await self._project()
+        await self._archive()
         return self._state
 
+    async def _archive(self) -> None:
+        """Archive this run's history before it closes, so it outlives Temporal's retention."""
+        await workflow.execute_activity_method(
+            ArchiveActivities.archive_history,
+            ArchiveRequest(complaint_id=self._state.id),
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=PROJECTION_RETRY,
+        )
+
     async def _continue_as_new(self, input: ComplaintInput) -> None:
+        await self._archive()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._wake.set(None)
         workflow.continue_as_new(
