@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import complaints, dev, health
+from api.routes import audit, complaints, dev, health
 from api.service import ComplaintService
 from api.signing import HeaderIdentityVerifier
+from audit.service import AuditService
 from settings import Settings
 from store.client import open_store
 from temporal_client import connect_temporal
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = store
         app.state.service = ComplaintService(client, settings)
         app.state.verifier = HeaderIdentityVerifier()
+        app.state.audit = AuditService(client, store, settings)
         try:
             yield
         finally:
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(complaints.router)
+    app.include_router(audit.router)
     if settings.dev_endpoints:
         app.include_router(dev.router)
     return app

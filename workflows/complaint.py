@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         ComplaintInput,
         ProjectionBatch,
         TransitionRequest,
+        WorkflowSnapshot,
     )
     from domain.summary import summarize
     from domain.views import ComplaintView, RefusalDetails
@@ -152,6 +153,16 @@ class ComplaintWorkflow:
     @workflow.query
     def state(self) -> ComplaintView:
         return self._view(events=self._state.recent_events)
+
+    def audit_snapshot(self) -> WorkflowSnapshot:
+        """Read by the audit replayer (audit/replay.py) after it replays a history: not a
+        query, so it needs neither a worker nor a workflow context, and records nothing."""
+        return WorkflowSnapshot(
+            state=self._state,
+            pending=list(self._pending),
+            accepting_changes=not self._finishing,
+            clock_rules=self._rules,
+        )
 
     # -- main-loop work -------------------------------------------------------------------
 
