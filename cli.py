@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from audit.cli import add_audit_commands
 from settings import Settings
 
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     listing = mail_sub.add_parser("list", help="list received messages")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(fn=_mail_list)
+    add_audit_commands(sub)
     return parser
 
 

@@ -16,10 +16,18 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("audit", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
+        finalize=_printable,
     )
     env.globals["yes"] = lambda flag: "yes" if flag else "no"
     env.globals["show"] = lambda value: "—" if value is None else value
     return env
+
+
+def _printable(value: Any) -> Any:
+    """Timestamps as ISO 8601, UTC as ``Z``: the same text as in the API and the history."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
 
 
 def render_report(
