@@ -36,11 +36,7 @@ def history_as_of(chain: Chain, as_of: datetime, *, now: datetime) -> WorkflowHi
     first: datetime | None = None
     for run in chain.runs:
         events = run.history.events
-        started = {e.event_id: _time(e) for e in events if e.WhichOneof("attributes") == _STARTED}
-        for index, event in enumerate(events):
-            if event.WhichOneof("attributes") != _COMPLETED:
-                continue
-            task_time = started[event.workflow_task_completed_event_attributes.started_event_id]
+        for index, task_time in _completed_tasks(events):
             first = first or task_time
             if task_time <= as_of:
                 end = _end_of_task(events, index)
@@ -53,6 +49,20 @@ def history_as_of(chain: Chain, as_of: datetime, *, now: datetime) -> WorkflowHi
 
 _STARTED = "workflow_task_started_event_attributes"
 _COMPLETED = "workflow_task_completed_event_attributes"
+
+
+def _completed_tasks(events: Sequence[HistoryEvent]) -> list[tuple[int, datetime]]:
+    """(index of each WorkflowTaskCompleted event, the time its task started)."""
+    tasks = []
+    last_started: datetime | None = None
+    for index, event in enumerate(events):
+        kind = event.WhichOneof("attributes")
+        if kind == _STARTED:
+            last_started = _time(event)
+        elif kind == _COMPLETED and last_started is not None:
+            # Completion follows its own start (the test server leaves started_event_id 0).
+            tasks.append((index, last_started))
+    return tasks
 
 
 def _time(event: HistoryEvent) -> datetime:

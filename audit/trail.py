@@ -7,7 +7,10 @@ projection activities that completed say how far the store has acknowledged the 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+from temporalio.api.history.v1 import HistoryEvent
 
 from audit import decode
 from audit.decode import PayloadDecoder
@@ -54,44 +57,68 @@ class RecordedTrail:
 async def recorded_trail(chain: Chain, decoder: PayloadDecoder) -> RecordedTrail:
     trail = RecordedTrail()
     for run in chain.runs:
-        projections: dict[int, int] = {}  # scheduled event id -> summary version
+        reader = _RunReader(trail, decoder, run_id=run.run_id)
         for event in run.history.events:
-            attribute = event.WhichOneof("attributes")
-            where = f"run {run.run_id} event {event.event_id}"
-            if attribute == "workflow_execution_started_event_attributes":
-                attrs = event.workflow_execution_started_event_attributes
-                started = await decoder.first(attrs.input, decode.START)
-                if isinstance(started, decode.START):
-                    trail.complaint_id = started.complaint_id
-                    for carried in started.carried_events:
-                        trail.add(carried, where=where)
-            elif attribute == "activity_task_scheduled_event_attributes":
-                scheduled = event.activity_task_scheduled_event_attributes
-                if scheduled.activity_type.name != "project_complaint":
-                    continue
-                batch = await decoder.first(scheduled.input, decode.ProjectionBatch)
-                if isinstance(batch, decode.ProjectionBatch):
-                    projections[event.event_id] = batch.summary.version
-                    for recorded in batch.events:
-                        trail.add(recorded, where=where)
-            elif attribute == "activity_task_completed_event_attributes":
-                version = projections.get(
-                    event.activity_task_completed_event_attributes.scheduled_event_id
-                )
-                if version is not None:
-                    trail.projected_through = max(trail.projected_through, version)
-            elif attribute == "workflow_execution_update_accepted_event_attributes":
-                accepted = event.workflow_execution_update_accepted_event_attributes
-                request = await decoder.first(
-                    accepted.accepted_request.input.args, TransitionRequest
-                )
-                if isinstance(request, TransitionRequest) and request.signature is not None:
-                    trail.signed.append(request)
-            elif attribute == "workflow_execution_update_completed_event_attributes":
-                outcome = event.workflow_execution_update_completed_event_attributes.outcome
-                if outcome.HasField("success"):
-                    view = await decoder.first(outcome.success, decode.UPDATE_RESULT)
-                    if isinstance(view, decode.UPDATE_RESULT):
-                        for recorded in view.recent_events:
-                            trail.add(recorded, where=where)
+            handler = _HANDLERS.get(event.WhichOneof("attributes") or "")
+            if handler is not None:
+                await handler(reader, event)
     return trail
+
+
+class _RunReader:
+    def __init__(self, trail: RecordedTrail, decoder: PayloadDecoder, *, run_id: str) -> None:
+        self.trail = trail
+        self.decoder = decoder
+        self.run_id = run_id
+        self.projections: dict[int, int] = {}  # scheduled event id -> summary version
+
+    def where(self, event: HistoryEvent) -> str:
+        return f"run {self.run_id} event {event.event_id}"
+
+    async def started(self, event: HistoryEvent) -> None:
+        attrs = event.workflow_execution_started_event_attributes
+        started = await self.decoder.first(attrs.input, decode.START)
+        if isinstance(started, decode.START):
+            self.trail.complaint_id = started.complaint_id
+            for carried in started.carried_events:
+                self.trail.add(carried, where=self.where(event))
+
+    async def scheduled(self, event: HistoryEvent) -> None:
+        attrs = event.activity_task_scheduled_event_attributes
+        if attrs.activity_type.name != "project_complaint":
+            return
+        batch = await self.decoder.first(attrs.input, decode.ProjectionBatch)
+        if isinstance(batch, decode.ProjectionBatch):
+            self.projections[event.event_id] = batch.summary.version
+            for recorded in batch.events:
+                self.trail.add(recorded, where=self.where(event))
+
+    async def completed(self, event: HistoryEvent) -> None:
+        scheduled = event.activity_task_completed_event_attributes.scheduled_event_id
+        version = self.projections.get(scheduled)
+        if version is not None:
+            self.trail.projected_through = max(self.trail.projected_through, version)
+
+    async def accepted(self, event: HistoryEvent) -> None:
+        request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+        update = await self.decoder.first(request.input.args, TransitionRequest)
+        if isinstance(update, TransitionRequest) and update.signature is not None:
+            self.trail.signed.append(update)
+
+    async def answered(self, event: HistoryEvent) -> None:
+        outcome = event.workflow_execution_update_completed_event_attributes.outcome
+        if not outcome.HasField("success"):
+            return
+        view = await self.decoder.first(outcome.success, decode.UPDATE_RESULT)
+        if isinstance(view, decode.UPDATE_RESULT):
+            for recorded in view.recent_events:
+                self.trail.add(recorded, where=self.where(event))
+
+
+_HANDLERS: dict[str, Callable[[_RunReader, HistoryEvent], Awaitable[None]]] = {
+    "workflow_execution_started_event_attributes": _RunReader.started,
+    "activity_task_scheduled_event_attributes": _RunReader.scheduled,
+    "activity_task_completed_event_attributes": _RunReader.completed,
+    "workflow_execution_update_accepted_event_attributes": _RunReader.accepted,
+    "workflow_execution_update_completed_event_attributes": _RunReader.answered,
+}

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import MongoClient
+from temporalio.client import Client, WorkflowExecutionStatus
 
 from audit.service import AuditService
 from domain.audit import AuditEvent
 from settings import Settings
 from store.client import open_store
 from temporal_client import connect_temporal
-from tests.api.harness import FULL_LIFECYCLE, Api, command_body
+from tests.api.harness import FULL_LIFECYCLE, Api, command_body, eventually
+from workflows.complaint import workflow_id
 
 EVENTS = "complaint_events"
 
@@ -61,3 +63,14 @@ class Auditor:
 
 def as_events(items: list[dict[str, Any]]) -> list[AuditEvent]:
     return [AuditEvent.model_validate(item) for item in items]
+
+
+async def wait_completed(client: Client, complaint_id: str, *, within: float = 20.0) -> None:
+    """Until the complaint's workflow has completed (its retention is over)."""
+    handle = client.get_workflow_handle(workflow_id(complaint_id))
+
+    async def completed() -> bool | None:
+        status = (await handle.describe()).status
+        return True if status == WorkflowExecutionStatus.COMPLETED else None
+
+    await eventually(completed, within=within, interval=0.2, what="the workflow completed")

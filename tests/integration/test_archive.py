@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
 
 from audit.archiving import sweep_closed
 from domain.enums import Action
@@ -12,19 +12,14 @@ from settings import Settings
 from store.archive import HistoryArchive
 from temporal_client import connect_temporal
 from tests.api.harness import Api, api_client, command_body, eventually, in_process_worker
+from tests.audit.support import wait_completed
 from workflows.complaint import workflow_id
 
 
 async def completed_complaint(api: Api, client: Client) -> str:
     complaint_id = await api.create_id()
     assert (await api.act(complaint_id, command_body(Action.REJECT))).status_code == 200
-    handle = client.get_workflow_handle(workflow_id(complaint_id))
-
-    async def completed() -> bool | None:
-        status = (await handle.describe()).status
-        return True if status == WorkflowExecutionStatus.COMPLETED else None
-
-    await eventually(completed, within=20.0, interval=0.2, what="the workflow completed")
+    await wait_completed(client, complaint_id)
     return complaint_id
 
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from settings import Settings
 from temporal_client import connect_temporal
 from tests.api.harness import api_client, eventually, in_process_worker
-from tests.audit.support import lifecycle, problem_kinds, raw_events, verify
+from tests.audit.support import lifecycle, problem_kinds, raw_events, verify, wait_completed
 from tests.integration.test_archive import sweep_until_archived
 from workflows.complaint import workflow_id
 
@@ -44,13 +44,7 @@ async def test_a_deleted_workflow_stays_auditable_from_the_archive(settings: Set
     client = await connect_temporal(settings)
     async with in_process_worker(settings), api_client(settings) as api:
         complaint_id = await lifecycle(api, steps=7)  # ... close: closed and signed
-        handle = client.get_workflow_handle(workflow_id(complaint_id))
-
-        async def completed() -> bool | None:
-            status = (await handle.describe()).status
-            return True if status == WorkflowExecutionStatus.COMPLETED else None
-
-        await eventually(completed, within=20.0, interval=0.2, what="the workflow completed")
+        await wait_completed(client, complaint_id)
         before = {
             "timeline": (
                 await api.http.get(f"/complaints/{complaint_id}/history?limit=500")
