@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from pymongo.errors import PyMongoError
 from temporalio.service import RPCError
 
 from api.errors import ComplaintNotFound, InvalidField, ReplayRefused, Unavailable
@@ -26,5 +27,5 @@ def audit_errors(complaint_id: str) -> Iterator[None]:
         raise InvalidField("cursor", str(error)) from error
     except ReplayFailed as error:
         raise ReplayRefused(error.failures) from error
-    except RPCError as error:
+    except (RPCError, PyMongoError) as error:
         raise Unavailable() from error

@@ -80,8 +80,9 @@ class _RunReader:
         started = await self.decoder.first(attrs.input, decode.START)
         if isinstance(started, decode.START):
             self.trail.complaint_id = started.complaint_id
-            for carried in started.carried_events:
-                self.trail.add(carried, where=self.where(event))
+            carried = started.carried_state.recent_events if started.carried_state else []
+            for recorded in [*carried, *started.carried_events]:
+                self.trail.add(recorded, where=self.where(event))
 
     async def scheduled(self, event: HistoryEvent) -> None:
         attrs = event.activity_task_scheduled_event_attributes
