@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
@@ -36,9 +37,11 @@ async def delete_from_temporal(client: Client, complaint_id: str) -> None:
             return True if error.status == RPCStatusCode.NOT_FOUND else None
         return None
 
-    await eventually(gone, within=20.0, interval=0.2, what="the workflow deleted")
+    # Deletion is queued on the dev server: 10-35 s measured here, longer in a busy session.
+    await eventually(gone, within=90.0, interval=0.5, what="the workflow deleted")
 
 
+@pytest.mark.timeout(240)  # the server's deletion queue is slow (see delete_from_temporal)
 async def test_a_deleted_workflow_stays_auditable_from_the_archive(settings: Settings) -> None:
     settings = settings.model_copy(update={"closed_retention": timedelta(seconds=1)})
     client = await connect_temporal(settings)
