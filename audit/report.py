@@ -42,7 +42,7 @@ def render_report(
         "trail": trail,
         "signatures": [event for event in trail if event.signature is not None],
         "verification": verification,
-        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "generated_at": generated_at.replace(microsecond=0),
         "sources": ", ".join(sorted(set(verification.sources))) or "none",
     }
     return _environment().get_template("audit_report.html").render(context)
