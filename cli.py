@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from audit.cli import add_audit_commands
 from settings import Settings
 
 
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("rotate", help="add a fresh active key to the key file")
     keys_sub.add_parser("list", help="key ids in use; the active one marked")
     keys.set_defaults(fn=_keys)
+    add_audit_commands(sub)
     return parser
 
 

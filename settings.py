@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     #: Continue-as-new once the history holds this many events (Temporal's own suggestion
     #: also triggers it).
     continue_as_new_after_events: int = 2000
+    #: How often the worker archives the histories of runs that closed (audit.archiving).
+    archive_sweep_interval: timedelta = timedelta(minutes=5)
 
     #: A folder with one file per secret setting, named like its variable
     #: (``IBTOOL_SMTP_PASSWORD``): how compose secrets and Kubernetes Secret volumes reach

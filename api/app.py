@@ -10,9 +10,10 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.hardening import CODEC_PREFIX, BodySizeLimit, SecurityHeaders, SplitCors
-from api.routes import codec, complaints, dev, health
+from api.routes import audit, codec, complaints, dev, health
 from api.service import ComplaintService
 from api.signing import HeaderIdentityVerifier
+from audit.service import AuditService
 from settings import Settings
 from store.client import open_store
 from temporal_client import connect_temporal
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = store
         app.state.service = ComplaintService(client, settings)
         app.state.verifier = HeaderIdentityVerifier()
+        app.state.audit = AuditService(client, store, settings)
         try:
             yield
         finally:
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(complaints.router)
     app.include_router(codec.router)
+    app.include_router(audit.router)
     if settings.dev_endpoints:
         app.include_router(dev.router)
     install_hardening(app, settings)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from api.identity import actor_from_request
 from api.service import ComplaintService
 from api.signing import SignatureVerifier
+from audit.service import AuditService
 from domain.audit import Actor
 from settings import Settings
 from store.complaints import ComplaintStore
@@ -29,6 +30,11 @@ def _store(request: Request) -> ComplaintStore:
     return store
 
 
+def _audit(request: Request) -> AuditService:
+    audit: AuditService = request.app.state.audit
+    return audit
+
+
 def _verifier(request: Request) -> SignatureVerifier:
     verifier: SignatureVerifier = request.app.state.verifier
     return verifier
@@ -38,4 +44,5 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 ServiceDep = Annotated[ComplaintService, Depends(_service)]
 StoreDep = Annotated[ComplaintStore, Depends(_store)]
 VerifierDep = Annotated[SignatureVerifier, Depends(_verifier)]
+AuditDep = Annotated[AuditService, Depends(_audit)]
 CurrentUser = Annotated[Actor, Depends(actor_from_request)]

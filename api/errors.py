@@ -73,6 +73,16 @@ class Unavailable(ApiError):
     error = "a backing service is unavailable; retry later"
 
 
+class ReplayRefused(ApiError):
+    """The current workflow code cannot replay a complaint's history (409: code vs record)."""
+
+    status_code = 409
+    error = "the current workflow code cannot replay this history"
+
+    def __init__(self, failures: list[str]) -> None:
+        super().__init__(failures=failures)
+
+
 _TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}
 
 

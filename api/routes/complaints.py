@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
 from api import examples
-from api.deps import CurrentUser, ServiceDep, StoreDep, VerifierDep
+from api.audit_errors import audit_errors
+from api.deps import AuditDep, CurrentUser, ServiceDep, StoreDep, VerifierDep
 from api.errors import ComplaintNotFound, InvalidField
 from api.signing import sign
 from domain import lifecycle
@@ -82,11 +83,24 @@ async def list_complaints(
         raise InvalidField("cursor", str(error)) from error
 
 
+AsOf = Annotated[
+    AwareDatetime | None,
+    Query(description="The state as it was then, rebuilt from the history (ISO 8601, with zone)"),
+]
+
+
 @router.get("/{complaint_id}", response_model=ComplaintView, responses=ERRORS)
 async def get_complaint(
-    complaint_id: IdPath, service: ServiceDep, actor: CurrentUser
+    complaint_id: IdPath,
+    service: ServiceDep,
+    audit: AuditDep,
+    actor: CurrentUser,
+    as_of: AsOf = None,
 ) -> ComplaintView:
-    """Strongly consistent: read from the workflow itself."""
+    """Strongly consistent: read from the workflow itself; with ``as_of``, replayed."""
+    if as_of is not None:
+        with audit_errors(complaint_id):
+            return await audit.as_of(complaint_id, as_of)
     return await service.get(complaint_id)
 
 
