@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from audit.source import Chain
 from audit.timeline import TimelineEntry
@@ -23,6 +24,19 @@ class RunInfo(BaseModel):
     source: str
     events: int
     continued_from: str | None
+
+
+class RawRun(BaseModel):
+    run_id: str
+    source: str
+    history: dict[str, Any] = Field(description="Temporal's own JSON of the run's history")
+
+
+class RawHistory(BaseModel):
+    """``?format=raw``: every run's history as Temporal writes it, oldest run first."""
+
+    workflow_id: str
+    runs: list[RawRun]
 
 
 class TimelinePage(BaseModel):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from api.audit_errors import audit_errors
 from api.deps import AuditDep, CurrentUser
-from audit.history_page import MAX_LIMIT, TimelinePage
+from audit.history_page import MAX_LIMIT, RawHistory, TimelinePage
 from audit.service import ReplayReport
 from audit.verify import VerifyReport
 from domain.base import ComplaintId
@@ -28,7 +28,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/{complaint_id}/history",
-    response_model=TimelinePage,
+    response_model=TimelinePage | RawHistory,
     responses={
         **ERRORS,
         200: {"description": "A timeline page, or with format=raw the runs' JSON"},
@@ -47,7 +47,7 @@ async def history(
     """The Temporal history of every run, decoded into a timeline (or raw, unpaginated)."""
     with audit_errors(complaint_id):
         if format == "raw":
-            return JSONResponse(await audit.raw_history(complaint_id))
+            return RawHistory.model_validate(await audit.raw_history(complaint_id))
         return await audit.timeline(complaint_id, cursor=cursor, limit=limit)
 
 
