@@ -1,4 +1,5 @@
-"""The ``ibtool`` command: run the stack or one of its parts, and look at the mail sink."""
+"""The ``ibtool`` command: run the stack or one of its parts, look at the mail sink, and manage
+local users, tokens and API keys."""
 
 from __future__ import annotations
 
@@ -67,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     listing = mail_sub.add_parser("list", help="list received messages")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(fn=_mail_list)
+    from auth.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, SecretStr, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, SecretStr, model_validator
 
 from domain.base import ComplaintId, LongText, ShortText, StrictModel, UserId
 from domain.enums import Agency, EuMdrClass, Severity, SignatureMeaning, SubmissionKind
@@ -13,9 +13,10 @@ from domain.enums import Agency, EuMdrClass, Severity, SignatureMeaning, Submiss
 class SignatureInput(StrictModel):
     """What the signer types at signing. The secret never leaves the API process."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)  # secrets as typed
     meaning: SignatureMeaning
-    password: SecretStr | None = None
-    reauth_token: SecretStr | None = None
+    password: SecretStr | None = Field(default=None, min_length=1, max_length=1_000)
+    reauth_token: SecretStr | None = Field(default=None, min_length=1, max_length=10_000)
 
     @model_validator(mode="after")
     def _one_secret(self) -> SignatureInput:
