@@ -8,8 +8,10 @@ never names the actor. What each actor may do is ``domain.permissions``' busines
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from api.errors import Forbidden, Unauthenticated, Unavailable
 from auth.authenticator import Authenticator
@@ -24,21 +26,22 @@ def authenticator_of(request: Request) -> Authenticator:
     return authenticator
 
 
-def bearer_credential(request: Request) -> str | None:
-    """The credential sent, or None; raises 401 for a malformed Authorization header."""
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, credential = header.partition(" ")
-        if scheme.lower() != "bearer" or not credential.strip():
-            raise Unauthenticated("send Authorization: Bearer <token>", invalid_token=True)
-        return credential.strip()
-    return request.headers.get("x-api-key") or None
+#: Declared as security schemes, so the OpenAPI page offers log-in ("Authorize").
+BEARER = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An integration's key")
 
 
-async def actor_from_request(request: Request) -> Actor:
-    credential = bearer_credential(request)
-    if credential is None:
-        raise Unauthenticated("send Authorization: Bearer <token> (or X-API-Key)")
+async def actor_from_request(
+    request: Request,
+    token: Annotated[str | None, Depends(BEARER)],
+    api_key: Annotated[str | None, Depends(API_KEY)],
+) -> Actor:
+    credential = token or api_key
+    if not credential:
+        sent = "authorization" in request.headers  # but not as "Bearer <token>"
+        raise Unauthenticated(
+            "send Authorization: Bearer <token> (or X-API-Key)", invalid_token=sent
+        )
     try:
         return await authenticator_of(request).actor_for_bearer(credential)
     except AuthenticationError as error:
@@ -54,11 +57,10 @@ def forbid_unless_granted(actor: Actor, permission: Permission) -> None:
         raise Forbidden(denial.message, permission=denial.permission)
 
 
-def requires(permission: Permission) -> Callable[[Request], Awaitable[Actor]]:
+def requires(permission: Permission) -> Callable[[Actor], Awaitable[Actor]]:
     """A dependency: the authenticated actor, who must hold ``permission``."""
 
-    async def authorized(request: Request) -> Actor:
-        actor = await actor_from_request(request)
+    async def authorized(actor: Annotated[Actor, Depends(actor_from_request)]) -> Actor:
         forbid_unless_granted(actor, permission)
         return actor
 
