@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     auth_token_ttl: timedelta = timedelta(hours=1)
     #: A signature's reauth_token is accepted only this soon after its user authenticated.
     auth_reauth_window: timedelta = timedelta(minutes=5)
+    #: How long an API process trusts a looked-up account or API key (0: ask the store on
+    #: every request); a user disabled or a key revoked is refused within this time.
+    auth_cache_ttl: timedelta = timedelta(seconds=5)
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None

@@ -1,7 +1,8 @@
 """From a credential to an :class:`~domain.audit.Actor`: bearer JWTs (local or OIDC) and API keys.
 
-Local tokens are checked against the account on every request, so a disabled user is
-refused at once, and the roles and printed name are the account's current ones. OIDC
+Local tokens are checked against the account (looked up at most every ``auth_cache_ttl``),
+so a disabled user is refused within seconds, and the roles and printed name are the
+account's current ones. OIDC
 tokens carry their own roles (``oidc_roles_claim``). An API key acts as ``apikey.<name>``.
 """
 
@@ -15,8 +16,9 @@ from auth import keys
 from auth.errors import AuthenticationError
 from auth.hashing import api_key_hash, looks_like_api_key, password_matches
 from auth.oidc import JwksCache, OidcVerifier
+from auth.recent import Recent
 from auth.tokens import LEEWAY, IssuedToken, LocalIssuer, TokenClaims, unverified_issuer
-from domain.accounts import UserAccount
+from domain.accounts import ApiKey, UserAccount
 from domain.audit import Actor
 from settings import Settings
 from store.accounts import AccountStore
@@ -30,11 +32,14 @@ class Authenticator:
         local: LocalIssuer | None,
         oidc: OidcVerifier | None,
         reauth_window: timedelta,
+        cache_ttl: timedelta = timedelta(0),
     ) -> None:
         self.accounts = accounts
         self.local = local
         self.oidc = oidc
         self._reauth_window = reauth_window
+        self._users: Recent[UserAccount] = Recent(cache_ttl)
+        self._keys: Recent[ApiKey] = Recent(cache_ttl)
 
     # -- who is calling -------------------------------------------------------------------
 
@@ -48,7 +53,8 @@ class Authenticator:
         return _actor(claims.subject, claims.name, claims.roles)
 
     async def actor_for_api_key(self, key: str) -> Actor:
-        record = await self.accounts.api_key_by_hash(api_key_hash(key))
+        digest = api_key_hash(key)
+        record = await self._keys.get(digest, lambda: self.accounts.api_key_by_hash(digest))
         if record is None or record.revoked_at is not None:
             raise AuthenticationError("the API key is unknown or revoked")
         return _actor(record.actor_id, f"{record.name} (API key)", [str(r) for r in record.roles])
@@ -63,7 +69,7 @@ class Authenticator:
         raise AuthenticationError("the token is not valid or not from a trusted issuer")
 
     async def _enabled_account(self, user_id: str) -> UserAccount:
-        account = await self.accounts.get_user(user_id)
+        account = await self._users.get(user_id, lambda: self.accounts.get_user(user_id))
         if account is None or account.disabled:
             raise AuthenticationError(f"user {user_id} is unknown or disabled")
         return account
@@ -118,6 +124,7 @@ def build_authenticator(settings: Settings, accounts: AccountStore) -> Authentic
         local=local_issuer(settings) if settings.auth_local_issuer else None,
         oidc=_oidc(settings),
         reauth_window=settings.auth_reauth_window,
+        cache_ttl=settings.auth_cache_ttl,
     )
 
 

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -278,7 +278,12 @@ async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def api_client(settings: Settings) -> AsyncIterator[Api]:
-    """The app on a socket, an ``httpx`` client acting as ``ana``, and a store for checks."""
+    """The app on a socket, an ``httpx`` client acting as ``ana``, and a store for checks.
+
+    Tests change accounts as they go (a printed name, roles, a disabled user), so the app
+    looks each one up on every request (``auth_cache_ttl`` 0).
+    """
+    settings = settings.model_copy(update={"auth_cache_ttl": timedelta(0)})
     store = open_store(settings)
     try:
         async with (
