@@ -302,3 +302,29 @@ async def test_oidc_tokens_are_verified_against_the_issuers_jwks(
     assert idp.fetches >= 1
     [event] = await oidc_api.wait_events(complaint_id, 1)
     assert event["actor"] == {"user_id": "olga", "name": "Olga OIDC", "roles": ["triager"]}
+
+
+async def test_a_racing_reassignment_and_the_investigators_action_agree(api: Api) -> None:
+    """The validator judges each update on the state the previous one left."""
+    investigator = [Role.INVESTIGATOR]
+    ids = [await api.create_id() for _ in range(5)]
+    for complaint_id in ids:
+        assert (await api.act(complaint_id, COMMAND_BODIES[Action.TRIAGE])).status_code == 200
+
+    async def race(complaint_id: str) -> tuple[httpx.Response, httpx.Response]:
+        note, away = COMMAND_BODIES[Action.ADD_NOTE], {"action": "assign", "assignee": "ines"}
+        ivan, quality = await asyncio.gather(
+            api.act(complaint_id, note, "ivan", roles=investigator),
+            api.act(complaint_id, away),
+        )
+        return ivan, quality
+
+    results = await asyncio.gather(*map(race, ids))
+    first = sum(ivan.status_code == 200 for ivan, _ in results)
+    print(f"\n[race] the investigator's note won {first} of {len(ids)} races with a reassignment")
+    for complaint_id, (ivan, quality) in zip(ids, results, strict=True):
+        assert quality.status_code == 200, quality.text
+        assert ivan.status_code in (200, 403), ivan.text
+        events = await api.wait_events(complaint_id, 4 if ivan.status_code == 200 else 3)
+        order = [e["action"] for e in events[2:]]
+        assert order == (["add_note", "assign"] if ivan.status_code == 200 else ["assign"])
