@@ -1,4 +1,5 @@
-"""The ``ibtool`` command: run the stack or one of its parts, and look at the mail sink."""
+"""The ``ibtool`` command: run the stack or one of its parts, look at the mail sink, and manage
+local users, tokens and API keys."""
 
 from __future__ import annotations
 
@@ -105,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("list", help="key ids in use; the active one marked")
     keys.set_defaults(fn=_keys)
     add_audit_commands(sub)
+
+    from auth.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -74,6 +74,25 @@ class Settings(BaseSettings):
     # Embedded stack
     data_dir: Path = Path(".data")
 
+    # Authentication. The embedded issuer signs tokens for local users with a key it keeps
+    # in data_dir/auth/; production verifies an OIDC issuer's tokens against its JWKS.
+    auth_local_issuer: bool = True
+    auth_issuer: str = "ibtool-local"
+    auth_audience: str = "ibtool"
+    auth_token_ttl: timedelta = timedelta(hours=1)
+    #: A signature's reauth_token is accepted only this soon after its user authenticated.
+    auth_reauth_window: timedelta = timedelta(minutes=5)
+    #: How long an API process trusts a looked-up account or API key (0: ask the store on
+    #: every request); a user disabled or a key revoked is refused within this time.
+    auth_cache_ttl: timedelta = timedelta(seconds=5)
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    #: Where the roles are in an OIDC token: a claim name or a dotted path.
+    oidc_roles_claim: str = "roles"
+    #: An unknown key id refreshes the JWKS at most this often.
+    oidc_jwks_min_refresh: timedelta = timedelta(seconds=30)
+
     # Configuration files (None: the defaults shipped in config/)
     staff_file: Path | None = None
     calendars_file: Path | None = None

@@ -10,11 +10,13 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.hardening import CODEC_PREFIX, BodySizeLimit, SecurityHeaders, SplitCors
-from api.routes import audit, codec, complaints, dev, health
+from api.routes import audit, auth, codec, complaints, dev, health
 from api.service import ComplaintService
-from api.signing import HeaderIdentityVerifier
+from api.signing import ReauthenticationVerifier
 from audit.service import AuditService
+from auth.authenticator import build_authenticator
 from settings import Settings
+from store.accounts import AccountStore
 from store.client import open_store
 from temporal_client import connect_temporal
 
@@ -33,11 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         client = await connect_temporal(settings)
         store = open_store(settings)
         await store.ensure_indexes()
+        accounts = AccountStore(store.db)
+        await accounts.ensure_indexes()
+        authenticator = build_authenticator(settings, accounts)
         app.state.settings = settings
         app.state.temporal = client
         app.state.store = store
         app.state.service = ComplaintService(client, settings)
-        app.state.verifier = HeaderIdentityVerifier()
+        app.state.authenticator = authenticator
+        app.state.verifier = ReauthenticationVerifier(authenticator)
         app.state.audit = AuditService(client, store, settings)
         try:
             yield
@@ -47,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="IBTool", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(complaints.router)
     app.include_router(codec.router)
     app.include_router(audit.router)

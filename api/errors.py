@@ -38,8 +38,38 @@ class BadPayload(ApiError):
 
 
 class Unauthenticated(ApiError):
+    """Missing or bad credentials (401); answered with ``WWW-Authenticate: Bearer``."""
+
     status_code = 401
     error = "authentication required"
+
+    def __init__(self, message: str | None = None, *, invalid_token: bool = False) -> None:
+        super().__init__(message)
+        self.invalid_token = invalid_token
+
+    def challenge(self) -> str:
+        # RFC 6750 section 3: the scheme, and why a token that was sent is refused.
+        return 'Bearer realm="ibtool"' + (', error="invalid_token"' if self.invalid_token else "")
+
+
+class Forbidden(ApiError):
+    """Authenticated, but the role table does not grant this (403 naming the permission)."""
+
+    status_code = 403
+    error = "not allowed"
+
+    def __init__(self, message: str, *, permission: str) -> None:
+        super().__init__(message, permission=permission)
+
+
+class SignatureRefused(ApiError):
+    """The electronic signature's password or re-auth token did not re-authenticate the signer."""
+
+    status_code = 403
+    error = "the electronic signature could not be verified"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="signature")
 
 
 class ComplaintNotFound(ApiError):
@@ -111,7 +141,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    headers = {"WWW-Authenticate": "X-User"} if isinstance(exc, Unauthenticated) else None
+    headers = {"WWW-Authenticate": exc.challenge()} if isinstance(exc, Unauthenticated) else None
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
 
 

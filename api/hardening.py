@@ -162,8 +162,7 @@ class SplitCors:
                 "authorization",
                 "content-type",
                 "idempotency-key",
-                "x-user",
-                "x-user-name",
+                "x-api-key",
             ],
             expose_headers=["location"],
         )
@@ -173,7 +172,7 @@ class SplitCors:
             app,
             allow_origins=list(codec_origins),
             allow_methods=["POST"],
-            allow_headers=["authorization", "content-type", "x-namespace", "x-user"],
+            allow_headers=["authorization", "content-type", "x-namespace"],
             allow_credentials=True,
         )
 

@@ -14,13 +14,20 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from temporalio.client import Client
 
+from auth.accounts import new_user
+from auth.authenticator import local_issuer
 from bench.floor import FLOOR_QUEUE, FloorWorkflow
+from domain.permissions import Role
 from settings import Settings
+from store.accounts import open_accounts
+
+BENCH_PASSWORD = "bench"
 
 TRANSITIONS: list[dict[str, Any]] = [
     {
@@ -42,7 +49,7 @@ TRANSITIONS: list[dict[str, Any]] = [
         "action": "close",
         "resolution": "Fixed in 204.2",
         "customer_reply": "The update resolves it.",
-        "signature": {"meaning": "approval", "password": "bench"},
+        "signature": {"meaning": "approval", "password": "bench"},  # BENCH_PASSWORD
     },
 ]
 
@@ -178,9 +185,23 @@ def lag_rows(run: Run, concurrency: int) -> list[dict[str, Any]]:
     ]
 
 
+async def bench_headers(settings: Settings) -> dict[str, str]:
+    """A local user of the stack who may do every step (a quality manager), and its token."""
+    account = new_user(
+        user_id="bench", name="Bench Runner", roles=[Role.QUALITY_MANAGER], password=BENCH_PASSWORD
+    )
+    accounts = open_accounts(settings)
+    try:
+        await accounts.put_user(account)
+    finally:
+        await accounts.close()
+    token = local_issuer(settings).issue(account, now=datetime.now(UTC)).access_token
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    headers = {"X-User": "bench", "X-User-Name": "Bench Runner"}
+    headers = await bench_headers(settings)
     async with httpx.AsyncClient(
         base_url=settings.api_url, headers=headers, limits=limits, timeout=60
     ) as http:

@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.archive import ArchiveActivities
     from activities.projection import ProjectionActivities
-    from domain import complaint_clocks, complaint_notifications, lifecycle
+    from domain import complaint_clocks, complaint_notifications, lifecycle, permissions
     from domain.audit import AuditEvent
     from domain.chain import seal
     from domain.clocks import ACTIVE
@@ -43,6 +43,8 @@ PROJECTION_RETRY = RetryPolicy(
 )
 
 REFUSED = "TransitionRefused"
+#: The actor's roles do not grant the action here (details: the permission).
+FORBIDDEN = "PermissionDenied"
 REPEATED = "RepeatedTransition"
 #: How many transition idempotency keys a complaint remembers (carried across
 #: continue-as-new); Temporal itself dedupes a repeated update id within a run.
@@ -123,6 +125,12 @@ class ComplaintWorkflow:
     @transition.validator
     def validate_transition(self, request: TransitionRequest) -> None:
         action = Action(request.command.action)
+        permission = permissions.transition_permission(action)
+        denial = permissions.refusal(request.actor, permission, assignee=self._state.assignee)
+        if denial is not None:
+            raise ApplicationError(
+                denial.message, str(denial.permission), type=FORBIDDEN, non_retryable=True
+            )
         facts = self._state.facts(accepting_changes=not self._finishing)
         reason = lifecycle.refusal(facts, action)
         if reason is not None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 
 from api.audit_errors import audit_errors
-from api.deps import AuditDep, CurrentUser
+from api.deps import AuditDep, CanReadAudit, CanReplay
 from audit.history_page import MAX_LIMIT, RawHistory, TimelinePage
 from audit.service import ReplayReport
 from audit.verify import VerifyReport
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/complaints", tags=["audit"])
 IdPath = Annotated[ComplaintId, Path(description="Complaint id, e.g. C-ABCDEF123456")]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No identity"},
+    401: {"description": "No valid credentials (`WWW-Authenticate: Bearer`)"},
+    403: {"description": "The caller's roles do not grant this; the body names the `permission`"},
     404: {"description": "Unknown complaint (neither in Temporal nor in the archive)"},
     422: {"description": "Invalid cursor"},
     503: {"description": "Temporal or the store is unavailable"},
@@ -37,7 +38,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 async def history(
     complaint_id: IdPath,
     audit: AuditDep,
-    actor: CurrentUser,
+    actor: CanReadAudit,
     format: Annotated[Literal["timeline", "raw"], Query(description="raw: Temporal's JSON")] = (
         "timeline"
     ),
@@ -52,14 +53,14 @@ async def history(
 
 
 @router.post("/{complaint_id}/replay", response_model=ReplayReport, responses=ERRORS)
-async def replay(complaint_id: IdPath, audit: AuditDep, actor: CurrentUser) -> ReplayReport:
+async def replay(complaint_id: IdPath, audit: AuditDep, actor: CanReplay) -> ReplayReport:
     """Replay the history through the current workflow code; compare with live and store."""
     with audit_errors(complaint_id):
         return await audit.replay(complaint_id)
 
 
 @router.get("/{complaint_id}/verify", response_model=VerifyReport, responses=ERRORS)
-async def verify(complaint_id: IdPath, audit: AuditDep, actor: CurrentUser) -> VerifyReport:
+async def verify(complaint_id: IdPath, audit: AuditDep, actor: CanReadAudit) -> VerifyReport:
     """Check the stored audit trail: hash chain, links, and the recorded history."""
     with audit_errors(complaint_id):
         return await audit.verify(complaint_id)
@@ -70,7 +71,7 @@ async def verify(complaint_id: IdPath, audit: AuditDep, actor: CurrentUser) -> V
     response_class=HTMLResponse,
     responses={**ERRORS, 409: {"description": "The history cannot be replayed"}},
 )
-async def audit_report(complaint_id: IdPath, audit: AuditDep, actor: CurrentUser) -> HTMLResponse:
+async def audit_report(complaint_id: IdPath, audit: AuditDep, actor: CanReadAudit) -> HTMLResponse:
     """A printable report: the 820.198(e) record, the signatures and the audit trail."""
     with audit_errors(complaint_id):
         return HTMLResponse(await audit.report(complaint_id))

@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from api.deps import CurrentUser, SettingsDep
+from api.deps import CanReadAudit, SettingsDep
 from api.errors import BadPayload, InvalidField
 from domain.audit import Actor
 from encryption import PayloadDecryptionError
@@ -32,15 +32,8 @@ MAX_PAYLOADS = 1000
 MAX_METADATA_KEYS = 32
 
 
-def require_codec_access(actor: CurrentUser) -> Actor:
-    """Who may encode and decode: for now, any authenticated user.
-
-    Hook for RBAC: once roles exist, require the ``codec`` permission here (403 otherwise).
-    """
-    return actor
-
-
-CodecUser = Annotated[Actor, Depends(require_codec_access)]
+#: Decoding a payload shows what Temporal's history holds, PHI included: an audit read.
+CodecUser = CanReadAudit
 
 
 def _base64(text: object) -> bytes:
