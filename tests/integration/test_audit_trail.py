@@ -115,8 +115,9 @@ async def test_signatures_are_in_the_event_the_history_the_store_and_the_report(
     closed = await lifecycle(api, steps=7, name="Ana Lima")  # ... complete_investigation, close
     waived = await api.create_id()
     body = command_body(Action.CLOSE_WITHOUT_INVESTIGATION)
-    body["signature"] = {"meaning": "review", "reauth_token": "tok"}
-    assert (await api.act(waived, body, name="Rui Costa")).status_code == 200
+    fresh = await api.token("rui", name="Rui Costa")  # re-authenticated just now
+    body["signature"] = {"meaning": "review", "reauth_token": fresh}
+    assert (await api.act(waived, body, user="rui", name="Rui Costa")).status_code == 200
     await api.wait_projected(waived, 2)
 
     for complaint_id, action, name, meaning in [
