@@ -50,6 +50,9 @@ REPEATED = "RepeatedTransition"
 #: continue-as-new); Temporal itself dedupes a repeated update id within a run.
 REMEMBERED_KEYS = 200
 INVALID = "InvalidTransition"
+#: Patch ids (``workflow.patched``): each names a change that alters the commands a
+#: workflow issues, so histories recorded before it replay the old way.
+MAIL_LATEST_MILESTONE = "mail-latest-milestone-per-clock"
 
 
 def workflow_id(complaint_id: str) -> str:
@@ -206,8 +209,12 @@ class ComplaintWorkflow:
 
     def _fire_clocks(self) -> None:
         fired = complaint_clocks.fire_due(self._state, now=workflow.now(), rules=self._rules)
-        for milestone, event in fired:
+        for _, event in fired:
             self._record(event)
+        mailed = fired
+        if len(fired) > 1 and workflow.patched(MAIL_LATEST_MILESTONE):
+            mailed = complaint_notifications.worth_mailing(fired)
+        for milestone, event in mailed:
             self._outbox.send(complaint_notifications.for_milestone(self._state, milestone, event))
 
     def _next_wake(self) -> datetime | None:
