@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -126,12 +126,20 @@ def _field_path(loc: Sequence[Any], body: Any) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
+def _field_of(err: Mapping[str, Any], body: Any) -> str:
+    if err["type"] in _TAG_ERRORS:
+        return "action"
+    if err["type"] == "json_invalid":  # its loc is the character position, not a field
+        return "body"
+    return _field_path(err["loc"], body)
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     body = getattr(exc, "body", None)
     fields = [
         {
-            "field": "action" if err["type"] in _TAG_ERRORS else _field_path(err["loc"], body),
+            "field": _field_of(err, body),
             "message": err["msg"],
         }
         for err in exc.errors()

@@ -87,6 +87,13 @@ async def test_invalid_intake_names_the_bad_field(api: Api) -> None:
         assert (await api.get(complaint_id_for(natural, None))).status_code == 404
 
 
+async def test_a_body_that_is_not_json_names_the_body(api: Api) -> None:
+    headers = {**await api.auth(), "Content-Type": "application/json"}
+    response = await api.http.post("/complaints", content=b'{"source": ', headers=headers)
+    assert response.status_code == 422
+    assert fields_of(response) == ["body"], response.text
+
+
 async def test_invalid_transitions_name_the_bad_field(api: Api) -> None:
     complaint_id = await api.create_id()
     triage = COMMAND_BODIES[Action.TRIAGE]
