@@ -5,8 +5,11 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Static-analysis tools (checkov) whose pins clash with ours: their own environment.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv tools run test lint bench clean
 
 venv: $(STAMP)
 
@@ -35,10 +38,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# Built with the same interpreter as .venv; reinstalled when the requirements change.
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): deploy/tools-requirements.txt | $(STAMP)
+	@set -e; \
+	if [ ! -x $(TOOLS)/bin/python ]; then \
+	  py="$$($(BIN)/python -c 'import sys; print(sys._base_executable)')"; \
+	  echo "creating $(TOOLS) with $$py"; \
+	  "$$py" -m venv $(TOOLS); \
+	fi
+	$(TOOLS)/bin/python -m pip install --quiet -r deploy/tools-requirements.txt
+	@touch $@
+
 run: venv
 	$(BIN)/ibtool run
 
-test: venv
+test: venv tools
 	$(BIN)/pytest
 
 lint: venv
@@ -51,5 +67,5 @@ bench: venv
 
 # Removes the environment, caches and build output. Keeps .data (your local complaints).
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./.data -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,4 +1,5 @@
-"""The ``ibtool`` command: run the stack or one of its parts, and look at the mail sink."""
+"""The ``ibtool`` command: run the stack or one of its parts, look at the mail sink, and manage
+local users, tokens and API keys."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from audit.cli import add_audit_commands
 from settings import Settings
 
 
@@ -31,12 +33,16 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 def _api(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, tls_options
     from telemetry.logs import configure_logging
 
     configure_logging()
     uvicorn.run(
-        create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+        create_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        **tls_options(settings),
     )
     return 0
 
@@ -52,6 +58,31 @@ def _mail_list(settings: Settings, args: argparse.Namespace) -> int:
         to = ", ".join(message.get("rcpt_tos", []))
         print(f"{message.get('received_at')}  {to:<40}  {message.get('subject')}")
     print(f"{len(messages)} message(s)")
+    return 0
+
+
+def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    """Codec keys: ``new`` prints an entry for IBTOOL_CODEC_KEYS; ``rotate`` adds an active
+    key to the key file; ``list`` names the keys in use (never their bytes)."""
+    from encryption import keys
+
+    if args.keys_command == "new":
+        print(keys.format_keys(keys.new_key_ring()))
+        return 0
+    if args.keys_command == "rotate":
+        if settings.codec_keys is not None:
+            print(
+                "ibtool keys rotate: keys come from IBTOOL_CODEC_KEYS; see README", file=sys.stderr
+            )
+            return 1
+        path = keys.key_file_path(settings)
+        ring = keys.load_key_ring(settings).with_new_active()
+        keys.write_key_file(path, ring, replace=True)
+        print(f"{path}: {ring.active} is now active; restart the API and the worker")
+        return 0
+    ring = keys.load_key_ring(settings)
+    for kid in ring.keys:
+        print(f"{kid}{'  (active)' if kid == ring.active else ''}")
     return 0
 
 
@@ -71,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     listing = mail_sub.add_parser("list", help="list received messages")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(fn=_mail_list)
+    keys = sub.add_parser("keys", help="payload encryption keys (PHI codec)")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("new", help="print a fresh kid:base64key for IBTOOL_CODEC_KEYS")
+    keys_sub.add_parser("rotate", help="add a fresh active key to the key file")
+    keys_sub.add_parser("list", help="key ids in use; the active one marked")
+    keys.set_defaults(fn=_keys)
+    add_audit_commands(sub)
+
+    from auth.cli import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -11,8 +11,10 @@ from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
+from activities.archive import ArchiveActivities
 from activities.notification import NotificationActivities
 from activities.projection import ProjectionActivities
+from audit.archiving import sweep_forever
 from config.directory_loader import load_directory
 from settings import Settings
 from store.client import open_store
@@ -28,11 +30,16 @@ log = logging.getLogger("ibtool.worker")
 def build_worker(client: Client, store: ComplaintStore, settings: Settings) -> Worker:
     projection = ProjectionActivities(store)
     notification = NotificationActivities(settings, load_directory(settings.staff_file))
+    archive = ArchiveActivities(client, store.archive)
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[ComplaintWorkflow],
-        activities=[projection.project_complaint, notification.send_notification],
+        activities=[
+            projection.project_complaint,
+            notification.send_notification,
+            archive.archive_history,
+        ],
     )
 
 
@@ -59,11 +66,20 @@ async def run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    sweep = asyncio.create_task(
+        sweep_forever(
+            client,
+            store.archive,
+            task_queue=settings.task_queue,
+            every=settings.archive_sweep_interval,
+        )
+    )
     try:
         async with worker:
             log.info("worker polling task queue %s", settings.task_queue)
             await stop.wait()
     finally:
+        sweep.cancel()
         with contextlib.suppress(Exception):
             await store.close()
 

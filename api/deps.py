@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.identity import actor_from_request
+from api.identity import actor_from_request, authenticator_of, requires
 from api.service import ComplaintService
 from api.signing import SignatureVerifier
+from audit.service import AuditService
+from auth.authenticator import Authenticator
 from domain.audit import Actor
+from domain.permissions import Permission
 from settings import Settings
 from store.complaints import ComplaintStore
 
@@ -29,6 +32,11 @@ def _store(request: Request) -> ComplaintStore:
     return store
 
 
+def _audit(request: Request) -> AuditService:
+    audit: AuditService = request.app.state.audit
+    return audit
+
+
 def _verifier(request: Request) -> SignatureVerifier:
     verifier: SignatureVerifier = request.app.state.verifier
     return verifier
@@ -38,4 +46,12 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 ServiceDep = Annotated[ComplaintService, Depends(_service)]
 StoreDep = Annotated[ComplaintStore, Depends(_store)]
 VerifierDep = Annotated[SignatureVerifier, Depends(_verifier)]
+AuditDep = Annotated[AuditService, Depends(_audit)]
+AuthenticatorDep = Annotated[Authenticator, Depends(authenticator_of)]
+#: Any authenticated caller; a route that needs a permission uses one of the aliases below.
 CurrentUser = Annotated[Actor, Depends(actor_from_request)]
+CanCreate = Annotated[Actor, Depends(requires(Permission.CREATE))]
+CanRead = Annotated[Actor, Depends(requires(Permission.READ))]
+CanReadEvents = Annotated[Actor, Depends(requires(Permission.EVENTS))]
+CanReadAudit = Annotated[Actor, Depends(requires(Permission.AUDIT_READ))]
+CanReplay = Annotated[Actor, Depends(requires(Permission.AUDIT_REPLAY))]

@@ -1,23 +1,67 @@
-"""Who is calling. The one place that authentication will replace.
+"""Who is calling: the one place the API turns credentials into an :class:`Actor`.
 
-Until token authentication exists, the caller names itself in the ``X-User`` header
-(and optionally ``X-User-Name`` for the printed name). The body never names the actor.
+``Authorization: Bearer <token>`` carries a JWT (the embedded issuer's or the OIDC
+issuer's) or an integration's API key; ``X-API-Key: <key>`` works for keys too. The body
+never names the actor. What each actor may do is ``domain.permissions``' business.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
-from pydantic import ValidationError
+from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from api.errors import Unauthenticated
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from api.errors import Forbidden, Unauthenticated, Unavailable
+from auth.authenticator import Authenticator
+from auth.errors import AuthenticationError, IdentityProviderUnavailable
+from domain import permissions
 from domain.audit import Actor
+from domain.permissions import Permission
 
 
-def actor_from_request(request: Request) -> Actor:
-    user_id = request.headers.get("x-user")
-    if not user_id:
-        raise Unauthenticated("send X-User with your user id")
+def authenticator_of(request: Request) -> Authenticator:
+    authenticator: Authenticator = request.app.state.authenticator
+    return authenticator
+
+
+#: Declared as security schemes, so the OpenAPI page offers log-in ("Authorize").
+BEARER = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An integration's key")
+
+
+async def actor_from_request(
+    request: Request,
+    token: Annotated[str | None, Depends(BEARER)],
+    api_key: Annotated[str | None, Depends(API_KEY)],
+) -> Actor:
+    credential = token or api_key
+    if not credential:
+        sent = "authorization" in request.headers  # but not as "Bearer <token>"
+        raise Unauthenticated(
+            "send Authorization: Bearer <token> (or X-API-Key)", invalid_token=sent
+        )
     try:
-        return Actor(user_id=user_id, name=request.headers.get("x-user-name") or user_id)
-    except ValidationError as error:
-        raise Unauthenticated("X-User is not a valid user id") from error
+        return await authenticator_of(request).actor_for_bearer(credential)
+    except AuthenticationError as error:
+        raise Unauthenticated(str(error), invalid_token=True) from error
+    except IdentityProviderUnavailable as error:
+        raise Unavailable("the identity provider's keys are unavailable; retry later") from error
+
+
+def forbid_unless_granted(actor: Actor, permission: Permission) -> None:
+    """403 unless a role of ``actor`` holds ``permission`` in some scope."""
+    denial = permissions.role_refusal(actor, permission)
+    if denial is not None:
+        raise Forbidden(denial.message, permission=denial.permission)
+
+
+def requires(permission: Permission) -> Callable[[Actor], Awaitable[Actor]]:
+    """A dependency: the authenticated actor, who must hold ``permission``."""
+
+    async def authorized(actor: Annotated[Actor, Depends(actor_from_request)]) -> Actor:
+        forbid_unless_granted(actor, permission)
+        return actor
+
+    return authorized

@@ -21,7 +21,13 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ComplaintNotFound, InvalidField, TransitionRefused, Unavailable
+from api.errors import (
+    ComplaintNotFound,
+    Forbidden,
+    InvalidField,
+    TransitionRefused,
+    Unavailable,
+)
 from config.loader import load_clock_rules
 from domain.actions import Command
 from domain.audit import Actor, Signature
@@ -31,7 +37,14 @@ from domain.intake import Intake
 from domain.messages import ComplaintInput, TransitionRequest, WorkflowOptions
 from domain.views import ComplaintView, RefusalDetails
 from settings import Settings
-from workflows.complaint import INVALID, REFUSED, REPEATED, ComplaintWorkflow, workflow_id
+from workflows.complaint import (
+    FORBIDDEN,
+    INVALID,
+    REFUSED,
+    REPEATED,
+    ComplaintWorkflow,
+    workflow_id,
+)
 
 
 def complaint_id_for(intake: Intake, idempotency_key: str | None) -> str:
@@ -194,6 +207,9 @@ def _from_update_failure(error: WorkflowUpdateFailedError) -> Exception:
         return TransitionRefused(
             cause.message, status=details.status, allowed_actions=details.allowed_actions
         )
+    if isinstance(cause, ApplicationError) and cause.type == FORBIDDEN:
+        permission = str(cause.details[0]) if cause.details else "unknown"
+        return Forbidden(cause.message, permission=permission)
     if isinstance(cause, ApplicationError) and cause.type == INVALID:
         field = str(cause.details[0]) if cause.details else "body"
         return InvalidField(field, cause.message)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from api.errors import InvalidField
+from api.errors import InvalidField, SignatureRefused
+from auth.authenticator import Authenticator
 from domain.actions import Command, SignatureInput
 from domain.audit import Actor, Signature
 from domain.signing import signed_content_hash
@@ -22,16 +23,22 @@ class SignatureVerifier(Protocol):
         ...
 
 
-class HeaderIdentityVerifier:
-    """Until token authentication exists, a signer is who the X-User header says.
-
-    It checks that a non-empty secret was given, nothing more; the authentication work
-    replaces it with a verifier that checks the password or re-auth token.
+class ReauthenticationVerifier:
+    """The signer re-authenticates at signing (21 CFR 11.200(a)): their local password, or a
+    token of theirs whose ``auth_time`` is within the re-auth window (5 minutes by default).
     """
 
+    def __init__(self, authenticator: Authenticator) -> None:
+        self._authenticator = authenticator
+
     async def verify(self, actor: Actor, signature: SignatureInput) -> bool:
-        secret = signature.password or signature.reauth_token
-        return secret is not None and bool(secret.get_secret_value())
+        if signature.password is not None:
+            password = signature.password.get_secret_value()
+            return await self._authenticator.password_is_valid(actor.user_id, password)
+        if signature.reauth_token is not None:
+            token = signature.reauth_token.get_secret_value()
+            return await self._authenticator.reauth_is_valid(actor.user_id, token)
+        return False
 
 
 async def sign(
@@ -41,7 +48,10 @@ async def sign(
     if given is None:
         raise InvalidField("signature", f"{command.action} needs an electronic signature")
     if not await verifier.verify(actor, given):
-        raise InvalidField("signature", "the signature could not be verified")
+        raise SignatureRefused(
+            "the electronic signature could not be verified: wrong password, or a re-auth "
+            "token that is not yours or older than the re-authentication window"
+        )
     return Signature(
         signer=actor.user_id,
         printed_name=actor.name,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import lifecycle, listing, many_open, replay_min, timers
+from bench import lifecycle, listing, many_open, replay, replay_min, timers
 from bench.report import markdown
 from bench.stack import bench_stack
 from temporal_client import connect_temporal
@@ -41,8 +41,9 @@ async def _run(
             results.update(await lifecycle.benchmark(settings, client, sizes=sizes))
             finished = results.pop("_finished")
             _write(results, name=args.name)
-            # HOOK(audit): the audit branch writes bench/replay.py (`async def benchmark(...)
-            # -> dict`). Once it is on main, call it here instead of this minimal stand-in.
+            # The audit work's corpus replay (bench/replay.py), then this run's lifecycles
+            # replayed against the floor's (bench/replay_min.py) for a ratio.
+            results["replay_corpus"] = await replay.benchmark(rounds=2 if args.quick else 5)
             results["replay"] = await replay_min.benchmark(
                 client,
                 settings,

@@ -15,15 +15,21 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from temporalio.client import Client
 
+from auth.accounts import new_user
+from auth.authenticator import local_issuer
 from bench.floor import FLOOR_QUEUE, FloorWorkflow
+from domain.permissions import Role
 from settings import Settings
+from store.accounts import open_accounts
 from workflows.complaint import workflow_id
 
+BENCH_PASSWORD = "bench"
 #: Targets from the benchmark issue: ratios to the floor, and the lag in milliseconds.
 THROUGHPUT_TARGET = 0.8
 P99_TARGET = 1.5
@@ -49,7 +55,7 @@ TRANSITIONS: list[dict[str, Any]] = [
         "action": "close",
         "resolution": "Fixed in 204.2",
         "customer_reply": "The update resolves it.",
-        "signature": {"meaning": "approval", "password": "bench"},
+        "signature": {"meaning": "approval", "password": "bench"},  # BENCH_PASSWORD
     },
 ]
 
@@ -267,9 +273,23 @@ def lag_rows(run: Run, concurrency: int, watcher: Watcher) -> list[dict[str, Any
     ]
 
 
+async def bench_headers(settings: Settings) -> dict[str, str]:
+    """A local user of the stack who may do every step (a quality manager), and its token."""
+    account = new_user(
+        user_id="bench", name="Bench Runner", roles=[Role.QUALITY_MANAGER], password=BENCH_PASSWORD
+    )
+    accounts = open_accounts(settings)
+    try:
+        await accounts.put_user(account)
+    finally:
+        await accounts.close()
+    token = local_issuer(settings).issue(account, now=datetime.now(UTC)).access_token
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    headers = {"X-User": "bench", "X-User-Name": "Bench Runner"}
+    headers = await bench_headers(settings)
     async with httpx.AsyncClient(
         base_url=settings.api_url, headers=headers, limits=limits, timeout=60
     ) as http:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from bench.lifecycle import bench_headers
 from domain.enums import Channel, Outcome, Severity, Status
 from domain.search import keywords
 from domain.summary import ComplaintSummary
@@ -128,7 +129,7 @@ async def benchmark(
 ) -> dict[str, Any]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_uri, tz_aware=True)
     collection = client[settings.mongo_db][schema.COMPLAINTS]
-    headers = {"X-User": "bench"}
+    headers = await bench_headers(settings)
     rows: list[dict[str, Any]] = []
     seeding: list[dict[str, Any]] = []
     try:

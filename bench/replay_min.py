@@ -1,6 +1,6 @@
 """Replay: complaint histories replayed per second against the current workflow code.
 
-A minimal stand-in until the audit work's ``bench/replay.py`` lands: it fetches finished
+Beside the audit work's corpus replay (``bench/replay.py``): it fetches this run's finished
 lifecycles' histories and replays them with ``temporalio.worker.Replayer`` and the
 project's data converter; the baseline replays the floor workflow's histories (same
 number of starts and updates) in the same run.

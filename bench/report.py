@@ -118,6 +118,15 @@ def markdown(results: dict[str, Any]) -> str:
             f"each): {replay['ibtool_per_s']}/s vs the floor's {replay['floor_per_s']}/s "
             f"({replay['ratio']}x).",
         ]
+    if corpus := results.get("replay_corpus"):
+        one, each = corpus["one_replayer"], corpus["replayer_per_history"]
+        lines += [
+            "",
+            f"Corpus (`tests/histories`, {corpus['histories']} histories x {corpus['rounds']}, "
+            f"{corpus['failures']} failures): one replayer {one['histories_per_s']}/s "
+            f"({one['events_per_s']} events/s), a replayer per history "
+            f"{each['histories_per_s']}/s.",
+        ]
     if results.get("timer_lateness"):
         lines += _timers(
             results["timer_lateness"],

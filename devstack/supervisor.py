@@ -7,6 +7,7 @@ Logs go to ``<data_dir>/logs/<name>.log``; state stays in ``<data_dir>`` across 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import sys
@@ -18,7 +19,10 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+from pydantic import SecretStr
+from pymongo.errors import PyMongoError
 
+from auth.seed import announcement, seed_stack
 from devstack.net import PortInUseError, ensure_port_free, mongo_host_port, split_host_port
 from devstack.process import ChildExitedError, ChildProcess
 from devstack.smtp_sink import smtp_command
@@ -39,6 +43,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
     """``IBTOOL_*`` variables that make a child's ``Settings()`` equal to ``settings``."""
     env: dict[str, str] = {}
     for name, value in settings.model_dump(mode="json").items():
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):  # dumped as "**********"; the child needs the value
+            value = secret.get_secret_value()
         if value is not None:
             env[f"IBTOOL_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
@@ -61,6 +68,7 @@ def plan_stack(settings: Settings, *, with_app: bool = True) -> list[ChildProces
                 ui_port=settings.temporal_ui_port,
                 db_path=data_dir / "temporal.db",
                 namespaces=sorted({"default", settings.temporal_namespace}),
+                ui_codec_endpoint=f"{settings.api_url}/codec" if with_app else None,
             ),
             log_path=logs / "temporal.log",
             host=t_host,
@@ -153,6 +161,7 @@ def describe(settings: Settings, *, with_app: bool) -> str:
         f"  Temporal UI  http://{t_host}:{settings.temporal_ui_port}",
         f"  store        {store_uri(s_host, s_port)} (database {settings.mongo_db})",
         f"  SMTP sink    {settings.smtp_host}:{settings.smtp_port} (ibtool mail list)",
+        f"  log in       ibtool token --user NAME, or POST {settings.api_url}/auth/token",
         f"  data         {data_dir} (logs in {data_dir / 'logs'})",
     ]
     return "\n".join(lines)
@@ -169,6 +178,17 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def seed_first_run(settings: Settings) -> None:
+    """On the first run (no users in the store), one user per role; passwords shown once."""
+    try:
+        seeded = asyncio.run(seed_stack(settings))
+    except PyMongoError as error:
+        print(f"ibtool run: could not seed the first users: {error}", file=sys.stderr)
+        return
+    if seeded:
+        print(announcement(seeded, settings.data_dir), flush=True)
 
 
 def stop_children(children: list[ChildProcess]) -> None:
@@ -194,6 +214,7 @@ def run_stack(settings: Settings, *, with_app: bool = True) -> int:
             start_children(children, stop)
             if with_app:
                 wait_until_ready(f"{settings.api_url}/readyz", children=children, stop=stop)
+            seed_first_run(settings.model_copy(update={"data_dir": data_dir}))
             print(describe(settings, with_app=with_app), flush=True)
             while not stop.wait(0.5):
                 _check(children, stop)

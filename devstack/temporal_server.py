@@ -39,11 +39,13 @@ def start_dev_command(
     namespaces: Sequence[str] = ("default",),
     log_level: str = "warn",
     dynamic_config: dict[str, str] | None = None,
+    ui_codec_endpoint: str | None = None,
 ) -> list[str]:
     """Arguments for a dev server on ``host:port`` keeping its state in ``db_path``.
 
     Without ``ui_port`` the Web UI takes ``port + 1000`` (the CLI's own default);
-    ``headless`` turns the UI off, which is what the tests want.
+    ``headless`` turns the UI off, which is what the tests want. ``ui_codec_endpoint`` is
+    the codec server the Web UI asks to decrypt payloads (the API's ``/codec``).
     """
     command = [
         str(temporal_cli()),
@@ -68,4 +70,6 @@ def start_dev_command(
         command += ["--ui-disable-news-fetch"]  # no internet: the UI must not try
         if ui_port is not None:
             command += ["--ui-port", str(ui_port)]
+        if ui_codec_endpoint is not None:
+            command += ["--ui-codec-endpoint", ui_codec_endpoint]
     return command

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, SecretStr, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, SecretStr, model_validator
 
 from domain.base import ComplaintId, LongText, ShortText, StrictModel, UserId
 from domain.enums import Agency, EuMdrClass, Severity, SignatureMeaning, SubmissionKind
+
+#: Longer secrets are refused before any verifier hashes them.
+SECRET_MAX = 1024
+#: A re-authentication token is a JWT; an OIDC issuer's may carry many claims.
+TOKEN_MAX = 10_000
 
 
 class SignatureInput(StrictModel):
     """What the signer types at signing. The secret never leaves the API process."""
 
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)  # secrets as typed
     meaning: SignatureMeaning
-    password: SecretStr | None = None
-    reauth_token: SecretStr | None = None
+    password: SecretStr | None = Field(default=None, min_length=1, max_length=SECRET_MAX)
+    reauth_token: SecretStr | None = Field(default=None, min_length=1, max_length=TOKEN_MAX)
 
     @model_validator(mode="after")
     def _one_secret(self) -> SignatureInput:

@@ -49,6 +49,10 @@ class AuditEvent(StrictModel):
     clock_changes: list[str] = Field(
         default_factory=list, description="Clocks this change started, stopped or re-armed, and why"
     )
+    #: The tamper-evident chain (domain.chain): the previous event's hash, then this one's,
+    #: over the canonical JSON of the event without ``hash``. Set when the event is recorded.
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, WithJsonSchema
 
 from domain.base import StrictModel
 from domain.calendar import BusinessCalendar, default_calendars
@@ -160,6 +161,20 @@ class Milestone(StrictModel):
     escalation_level: int = Field(ge=0, le=2)
 
 
+#: A duration as the API writes it: pydantic's ISO 8601 form, which may be negative and carry
+#: fractions of a second (JSON Schema's ``duration`` format allows neither).
+SignedDuration = Annotated[
+    timedelta,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$",
+            "examples": ["P1DT2H30M", "-PT3H0.5S"],
+        }
+    ),
+]
+
+
 class ClockView(StrictModel):
     """How a clock shows in the API and the projection."""
 
@@ -169,7 +184,7 @@ class ClockView(StrictModel):
     started_at: AwareDatetime
     due_at: AwareDatetime
     state: ClockState
-    remaining: timedelta | None = Field(
+    remaining: SignedDuration | None = Field(
         description="Business time for SLA and 5-work-day clocks, else calendar time; "
         "negative when overdue; null when stopped."
     )

@@ -110,6 +110,8 @@ class ComplaintState(StrictModel):
     escalation_level: int = 0
     #: When new information needing an FDA supplemental report (803.56) was recorded.
     supplemental_since: AwareDatetime | None = None
+    #: Hash of the last recorded audit event: the head of the chain (domain.chain).
+    last_event_hash: str | None = None
 
     @property
     def reportable(self) -> bool:

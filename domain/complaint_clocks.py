@@ -60,6 +60,16 @@ def sync_clocks(state: ComplaintState, *, now: datetime, rules: ClockRules) -> l
     return changes
 
 
+def settle(state: ComplaintState, event: AuditEvent, *, now: datetime, rules: ClockRules) -> None:
+    """Reconcile the clocks after ``event``'s change and record it in the event: why each
+    clock moved, and the escalation level when the change raised or lowered it."""
+    before = state.escalation_level
+    event.clock_changes = sync_clocks(state, now=now, rules=rules)
+    if state.escalation_level != before:
+        change = FieldChange(field="escalation_level", old=before, new=state.escalation_level)
+        event.changes = sorted([*event.changes, change], key=lambda c: c.field)
+
+
 def _reportability(state: ComplaintState) -> Reportability | None:
     """Before triage decides, a death or injury is presumed MDR-reportable: its clock runs."""
     if state.reportability is None and state.intake.presumed_reportable:

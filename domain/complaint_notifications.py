@@ -41,6 +41,19 @@ def for_event(state: ComplaintState, event: AuditEvent) -> list[Notification]:
     return [_build(state, event, kind=kind, audience=audience, extra=extra)]
 
 
+def worth_mailing(
+    fired: list[tuple[Milestone, AuditEvent]],
+) -> list[tuple[Milestone, AuditEvent]]:
+    """Of milestones that fire together, the last of each clock: the others are superseded.
+
+    A deadline that was already past when its clock started (awareness long ago) fires its
+    50 % and 80 % warnings and its breach at once; "deadline approaching" mails beside the
+    "deadline missed" one would only mislead. Each milestone still has its audit event.
+    """
+    last = {milestone.clock_id: index for index, (milestone, _) in enumerate(fired)}
+    return [pair for index, pair in enumerate(fired) if last[pair[0].clock_id] == index]
+
+
 def for_milestone(state: ComplaintState, milestone: Milestone, event: AuditEvent) -> Notification:
     """Mail for a reminder, escalation or regulatory warning or breach."""
     audience = Audience(assignee=state.assignee, escalation_level=milestone.escalation_level)

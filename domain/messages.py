@@ -57,3 +57,24 @@ class ProjectionBatch(StrictModel):
 
     summary: ComplaintSummary
     events: list[AuditEvent]
+
+
+class ArchiveRequest(StrictModel):
+    """Ask to archive the calling run's history (the activity knows which run asks)."""
+
+    complaint_id: str
+
+
+class ArchiveReceipt(StrictModel):
+    run_id: str
+    last_event_id: int
+    sha256: str
+
+
+class WorkflowSnapshot(StrictModel):
+    """What the audit replayer reads from a workflow instance once a history is replayed."""
+
+    state: ComplaintState
+    pending: list[AuditEvent] = Field(description="Recorded events not yet projected")
+    accepting_changes: bool
+    clock_rules: ClockRules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from pymongo import AsyncMongoClient, UpdateOne
@@ -11,6 +13,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from domain.audit import AuditEvent
 from domain.summary import ComplaintSummary
 from store import schema
+from store.archive import HistoryArchive
 from store.query import (
     ComplaintListItem,
     ComplaintPage,
@@ -47,6 +50,8 @@ class ComplaintStore:
         self._client = client
         self._complaints = db[schema.COMPLAINTS]
         self._events = db[schema.EVENTS]
+        #: Closed runs' histories, kept past Temporal's retention (store/archive.py).
+        self.archive = HistoryArchive(db)
 
     @property
     def db(self) -> AsyncDatabase[Document]:
@@ -65,6 +70,7 @@ class ComplaintStore:
         await self._complaints.create_indexes(schema.complaint_indexes())
         await self._drop_unique_event_order()
         await self._events.create_indexes(schema.event_indexes())
+        await self.archive.ensure_indexes()
 
     async def _drop_unique_event_order(self) -> None:
         """Stores made before the event index became plain hold a unique one of the same keys."""
@@ -137,6 +143,24 @@ class ComplaintStore:
             .limit(limit)
         )
         return [schema.event_from_document(doc) async for doc in cursor]
+
+    async def complaint_ids(
+        self, *, created_from: datetime | None = None, created_to: datetime | None = None
+    ) -> AsyncIterator[str]:
+        """Ids of the complaints created in ``[created_from, created_to)``, oldest first."""
+        created: Document = {}
+        if created_from is not None:
+            created["$gte"] = created_from
+        if created_to is not None:
+            created["$lt"] = created_to
+        query = {"created_at": created} if created else {}
+        cursor = self._complaints.find(query, {"_id": 1}).sort([("created_at", 1), ("_id", 1)])
+        async for doc in cursor:
+            yield doc["_id"]
+
+    async def event_complaint_ids(self) -> list[str]:
+        """Every complaint id that has audit events stored."""
+        return sorted(await self._events.distinct("complaint_id"))
 
     async def list_complaints(self, query: ComplaintQuery) -> ComplaintPage:
         """One page of summaries; raises ``InvalidCursor`` for a cursor it did not hand out."""

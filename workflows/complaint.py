@@ -15,13 +15,21 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.archive import ArchiveActivities
     from activities.projection import ProjectionActivities
-    from domain import complaint_clocks, complaint_notifications, lifecycle
+    from domain import complaint_clocks, complaint_notifications, lifecycle, permissions
     from domain.audit import AuditEvent
+    from domain.chain import seal
     from domain.clocks import ACTIVE
     from domain.complaint import ComplaintState, apply, open_complaint
     from domain.enums import Action, Status
-    from domain.messages import ComplaintInput, ProjectionBatch, TransitionRequest
+    from domain.messages import (
+        ArchiveRequest,
+        ComplaintInput,
+        ProjectionBatch,
+        TransitionRequest,
+        WorkflowSnapshot,
+    )
     from domain.summary import summarize
     from domain.views import ComplaintView, RefusalDetails
     from workflows.alarm import Alarm
@@ -35,11 +43,16 @@ PROJECTION_RETRY = RetryPolicy(
 )
 
 REFUSED = "TransitionRefused"
+#: The actor's roles do not grant the action here (details: the permission).
+FORBIDDEN = "PermissionDenied"
 REPEATED = "RepeatedTransition"
 #: How many transition idempotency keys a complaint remembers (carried across
 #: continue-as-new); Temporal itself dedupes a repeated update id within a run.
 REMEMBERED_KEYS = 200
 INVALID = "InvalidTransition"
+#: Patch ids (``workflow.patched``): each names a change that alters the commands a
+#: workflow issues, so histories recorded before it replay the old way.
+MAIL_LATEST_MILESTONE = "mail-latest-milestone-per-clock"
 
 
 def workflow_id(complaint_id: str) -> str:
@@ -69,8 +82,9 @@ class ComplaintWorkflow:
                 actor=input.actor,
                 now=workflow.now(),
             )
-            created.clock_changes = self._sync_clocks()
-            self._pending = [created]
+            self._settle(created)
+            self._pending = []
+            self._record(created)
             self._projected_version = 0
             self._unsent = complaint_notifications.for_event(self._state, created)
 
@@ -104,8 +118,8 @@ class ComplaintWorkflow:
             now=workflow.now(),
             signature=request.signature,
         )
-        event.clock_changes = self._sync_clocks()
-        self._pending.append(event)
+        self._settle(event)
+        self._record(event)
         self._notify(event)
         if request.request_key:
             self._remember(request.request_key, request.fingerprint())
@@ -114,6 +128,12 @@ class ComplaintWorkflow:
     @transition.validator
     def validate_transition(self, request: TransitionRequest) -> None:
         action = Action(request.command.action)
+        permission = permissions.transition_permission(action)
+        denial = permissions.refusal(request.actor, permission, assignee=self._state.assignee)
+        if denial is not None:
+            raise ApplicationError(
+                denial.message, str(denial.permission), type=FORBIDDEN, non_retryable=True
+            )
         facts = self._state.facts(accepting_changes=not self._finishing)
         reason = lifecycle.refusal(facts, action)
         if reason is not None:
@@ -145,6 +165,16 @@ class ComplaintWorkflow:
     def state(self) -> ComplaintView:
         return self._view(events=self._state.recent_events)
 
+    def audit_snapshot(self) -> WorkflowSnapshot:
+        """Read by the audit replayer (audit/replay.py) after it replays a history: not a
+        query, so it needs neither a worker nor a workflow context, and records nothing."""
+        return WorkflowSnapshot(
+            state=self._state,
+            pending=list(self._pending),
+            accepting_changes=not self._finishing,
+            clock_rules=self._rules,
+        )
+
     # -- main-loop work -------------------------------------------------------------------
 
     def _view(self, *, events: list[AuditEvent]) -> ComplaintView:
@@ -165,8 +195,13 @@ class ComplaintWorkflow:
 
     # -- clocks and notifications -----------------------------------------------------------
 
-    def _sync_clocks(self) -> list[str]:
-        return complaint_clocks.sync_clocks(self._state, now=workflow.now(), rules=self._rules)
+    def _settle(self, event: AuditEvent) -> None:
+        complaint_clocks.settle(self._state, event, now=workflow.now(), rules=self._rules)
+
+    def _record(self, event: AuditEvent) -> None:
+        """Seal the event into the hash chain, then queue it for the projection."""
+        seal(self._state, event)
+        self._pending.append(event)
 
     def _notify(self, event: AuditEvent) -> None:
         for notification in complaint_notifications.for_event(self._state, event):
@@ -174,8 +209,12 @@ class ComplaintWorkflow:
 
     def _fire_clocks(self) -> None:
         fired = complaint_clocks.fire_due(self._state, now=workflow.now(), rules=self._rules)
-        for milestone, event in fired:
-            self._pending.append(event)
+        for _, event in fired:
+            self._record(event)
+        mailed = fired
+        if len(fired) > 1 and workflow.patched(MAIL_LATEST_MILESTONE):
+            mailed = complaint_notifications.worth_mailing(fired)
+        for milestone, event in mailed:
             self._outbox.send(complaint_notifications.for_milestone(self._state, milestone, event))
 
     def _next_wake(self) -> datetime | None:
@@ -226,9 +265,20 @@ class ComplaintWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         while self._projection_due():
             await self._project()
+        await self._archive()
         return self._state
 
+    async def _archive(self) -> None:
+        """Archive this run's history before it closes, so it outlives Temporal's retention."""
+        await workflow.execute_activity_method(
+            ArchiveActivities.archive_history,
+            ArchiveRequest(complaint_id=self._state.id),
+            start_to_close_timeout=timedelta(seconds=60),
+            retry_policy=PROJECTION_RETRY,
+        )
+
     async def _continue_as_new(self, input: ComplaintInput) -> None:
+        await self._archive()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._wake.set(None)
         workflow.continue_as_new(

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
-from api.app import create_app
+from api.app import create_app, tls_options
+from auth.authenticator import local_issuer
+from auth.hashing import hash_password
+from auth.tokens import LocalIssuer
 from devstack.net import free_port
 from domain import lifecycle
+from domain.accounts import UserAccount
 from domain.enums import Action, Status
+from domain.permissions import Role
 from settings import Settings
+from store.accounts import AccountStore
 from store.client import open_store
 from store.complaints import ComplaintStore
 from temporal_client import connect_temporal
@@ -34,6 +43,12 @@ HOST = "127.0.0.1"
 PROJECTION_DEADLINE = 10.0
 #: Per-request HTTP timeout: generous, a transition may wait for a (re)started worker.
 HTTP_TIMEOUT = 60.0
+
+#: The password of every user the harness creates (unique per session, so a leak is findable).
+PASSWORD = f"pw-{uuid.uuid4().hex}"
+#: Roles of the harness's users unless a test asks for others: enough for the whole lifecycle.
+DEFAULT_ROLES: tuple[Role, ...] = (Role.QUALITY_MANAGER, Role.REGULATORY)
+DEFAULT_USER = "ana"
 
 
 #: The full lifecycle, step by step, with the status each step leads to (version = index + 2).
@@ -51,8 +66,9 @@ FULL_LIFECYCLE: list[tuple[Action, Status]] = [
 ]
 
 
-def command_body(action: Action, *, secret: str = "pw", **overrides: Any) -> dict[str, Any]:
-    """A valid body for ``action``; signed actions carry a password signature."""
+def command_body(action: Action, *, secret: str = PASSWORD, **overrides: Any) -> dict[str, Any]:
+    """A valid body for ``action``; signed actions carry a password signature (by default the
+    harness users' password)."""
     sent = {**COMMAND_BODIES[action], **overrides}
     if lifecycle.TABLE[action].signed:
         sent["signature"] = {"meaning": "approval", "password": secret}
@@ -81,14 +97,79 @@ async def eventually[T](
         await asyncio.sleep(interval)
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """argon2 is slow on purpose: hash each test password once per session."""
+    return hash_password(password)
+
+
 @dataclass
 class Api:
-    """An HTTP client on the running app, acting as ``ana`` unless told otherwise."""
+    """An HTTP client on the running app, acting as ``ana`` unless told otherwise.
+
+    Every caller is a local user with a bearer token from the app's own issuer: ``token``
+    creates (or updates) the account and signs a token for it.
+    """
 
     http: httpx.AsyncClient
     base_url: str
     settings: Settings
     store: ComplaintStore
+    accounts: AccountStore
+    issuer: LocalIssuer
+    _accounts_made: dict[str, UserAccount] = field(default_factory=dict)
+
+    async def user(
+        self,
+        user: str = DEFAULT_USER,
+        *,
+        name: str | None = None,
+        roles: Sequence[Role | str] = DEFAULT_ROLES,
+        password: str | None = None,
+    ) -> UserAccount:
+        """The local account ``user`` with this printed name and roles, made or updated.
+
+        Its password stays what it was last set to (``PASSWORD`` for a new account).
+        """
+        made = self._accounts_made.get(user)
+        if password is not None:
+            password_hash = _password_hash(password)
+        else:
+            password_hash = made.password_hash if made else _password_hash(PASSWORD)
+        account = UserAccount(
+            id=user,
+            name=name or user,
+            roles=[Role(role) for role in roles],
+            password_hash=password_hash,
+            created_at=made.created_at if made else datetime.now(UTC),
+        )
+        if account != made:
+            await self.accounts.put_user(account)
+            self._accounts_made[user] = account
+        return account
+
+    async def token(
+        self,
+        user: str = DEFAULT_USER,
+        *,
+        name: str | None = None,
+        roles: Sequence[Role | str] = DEFAULT_ROLES,
+        now: datetime | None = None,
+        auth_time: datetime | None = None,
+    ) -> str:
+        """A bearer token for ``user`` (created as by :meth:`user`), issued at ``now``."""
+        account = await self.user(user, name=name, roles=roles)
+        issued = self.issuer.issue(account, now=now or datetime.now(UTC), auth_time=auth_time)
+        return issued.access_token
+
+    async def auth(self, user: str = DEFAULT_USER, **options: Any) -> dict[str, str]:
+        """The Authorization header for ``user`` (options as for :meth:`token`)."""
+        return {"Authorization": f"Bearer {await self.token(user, **options)}"}
+
+    def identity_headers(self) -> dict[str, str]:
+        """The headers by which ``http`` authenticates, for tools outside it (CLIs)."""
+        wanted = {"x-user", "x-user-name", "authorization"}
+        return {name: value for name, value in self.http.headers.items() if name in wanted}
 
     async def create(
         self, *, headers: dict[str, str] | None = None, **overrides: Any
@@ -111,12 +192,13 @@ class Api:
         self,
         complaint_id: str,
         body: dict[str, Any],
-        user: str = "ana",
+        user: str = DEFAULT_USER,
         *,
         name: str | None = None,
+        roles: Sequence[Role | str] = DEFAULT_ROLES,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        sent = {"X-User": user, **({"X-User-Name": name} if name else {}), **(headers or {})}
+        sent = {**await self.auth(user, name=name, roles=roles), **(headers or {})}
         return await self.http.post(
             f"/complaints/{complaint_id}/transitions", json=body, headers=sent
         )
@@ -164,11 +246,18 @@ class Api:
 
 
 @contextlib.asynccontextmanager
-async def serving_app(settings: Settings) -> AsyncIterator[str]:
-    """Run ``create_app(settings)`` under uvicorn on a free port; yield its base URL."""
+async def serving_app(settings: Settings, *, app: FastAPI | None = None) -> AsyncIterator[str]:
+    """Run ``app`` (default ``create_app(settings)``) under uvicorn on a free port, over TLS
+    when the settings name a certificate; yield its base URL."""
     port = free_port(HOST)
+    tls = tls_options(settings)
     config = uvicorn.Config(
-        create_app(settings), host=HOST, port=port, log_level="warning", lifespan="on"
+        app or create_app(settings),
+        host=HOST,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **tls,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -181,7 +270,7 @@ async def serving_app(settings: Settings) -> AsyncIterator[str]:
 
     try:
         await eventually(started, within=20.0, what="uvicorn started")
-        yield f"http://{HOST}:{port}"
+        yield f"{'https' if tls else 'http'}://{HOST}:{port}"
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=20.0)
@@ -202,15 +291,27 @@ async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
 
 @contextlib.asynccontextmanager
 async def api_client(settings: Settings) -> AsyncIterator[Api]:
-    """The app on a socket, an ``httpx`` client acting as ``ana``, and a store for checks."""
+    """The app on a socket, an ``httpx`` client acting as ``ana``, and a store for checks.
+
+    Tests change accounts as they go (a printed name, roles, a disabled user), so the app
+    looks each one up on every request (``auth_cache_ttl`` 0).
+    """
+    settings = settings.model_copy(update={"auth_cache_ttl": timedelta(0)})
     store = open_store(settings)
     try:
         async with (
             serving_app(settings) as base_url,
-            httpx.AsyncClient(
-                base_url=base_url, headers={"X-User": "ana"}, timeout=HTTP_TIMEOUT
-            ) as http,
+            httpx.AsyncClient(base_url=base_url, timeout=HTTP_TIMEOUT) as http,
         ):
-            yield Api(http=http, base_url=base_url, settings=settings, store=store)
+            api = Api(
+                http=http,
+                base_url=base_url,
+                settings=settings,
+                store=store,
+                accounts=AccountStore(store.db),
+                issuer=local_issuer(settings),
+            )
+            http.headers.update(await api.auth())
+            yield api
     finally:
         await store.close()

@@ -27,8 +27,9 @@ def body(action: Action, **overrides: Any) -> dict[str, Any]:
     return {**COMMAND_BODIES[action], **overrides}
 
 
-def signed(action: Action, secret: str) -> dict[str, Any]:
-    return command_body(action, secret=secret)
+def signed(action: Action) -> dict[str, Any]:
+    """Signed with the harness users' own password."""
+    return command_body(action)
 
 
 # -- the lifecycle -----------------------------------------------------------------------
@@ -36,6 +37,7 @@ def signed(action: Action, secret: str) -> dict[str, Any]:
 
 async def test_full_lifecycle_reads_its_own_writes(api: Api) -> None:
     secret = f"pw-{unique()}"
+    await api.user(password=secret)  # ana signs with it
     created = await api.create()
     assert created.status_code == 201, created.text
     view = created.json()
@@ -127,7 +129,7 @@ async def test_mark_duplicate_needs_an_existing_other_complaint(api: Api) -> Non
 
 async def test_close_without_investigation_is_justified_and_signed(api: Api) -> None:
     complaint_id = await api.create_id()
-    sent = signed(Action.CLOSE_WITHOUT_INVESTIGATION, "pw-cwi")
+    sent = signed(Action.CLOSE_WITHOUT_INVESTIGATION)
     response = await api.act(complaint_id, sent, name="Ana Lima")
     assert response.status_code == 200, response.text
     state = response.json()
@@ -143,7 +145,7 @@ async def test_close_without_investigation_is_refused_for_injury_or_death(api: A
     for harm in ("injury", "death"):
         event = {"description": f"Patient {harm} during scan", harm: True}
         complaint_id = await api.create_id(event=event)
-        response = await api.act(complaint_id, signed(Action.CLOSE_WITHOUT_INVESTIGATION, "pw"))
+        response = await api.act(complaint_id, signed(Action.CLOSE_WITHOUT_INVESTIGATION))
         assert response.status_code == 409, (harm, response.text)
         refusal = response.json()
         assert refusal["status"] == "triage"

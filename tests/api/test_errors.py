@@ -31,12 +31,15 @@ async def test_unauthenticated_requests_get_401(api: Api) -> None:
             anonymous.post(
                 f"/complaints/{complaint_id}/transitions", json=COMMAND_BODIES[Action.TRIAGE]
             ),
-            anonymous.get(f"/complaints/{complaint_id}", headers={"X-User": "not a user id"}),
+            anonymous.get(f"/complaints/{complaint_id}", headers={"Authorization": "Bearer x.y"}),
+            anonymous.get(f"/complaints/{complaint_id}", headers={"Authorization": "Basic YQ=="}),
+            anonymous.get(f"/complaints/{complaint_id}", headers={"X-API-Key": "ibk_unknown"}),
         ]
         for request in requests:
             response = await request
             assert response.status_code == 401, (response.request.url, response.text)
             assert response.json()["error"]
+            assert response.headers["www-authenticate"].startswith("Bearer"), response.headers
     state = (await api.get(complaint_id)).json()
     assert (state["status"], state["version"]) == ("triage", 1)
 
@@ -84,6 +87,13 @@ async def test_invalid_intake_names_the_bad_field(api: Api) -> None:
         assert (await api.get(complaint_id_for(natural, None))).status_code == 404
 
 
+async def test_a_body_that_is_not_json_names_the_body(api: Api) -> None:
+    headers = {**await api.auth(), "Content-Type": "application/json"}
+    response = await api.http.post("/complaints", content=b'{"source": ', headers=headers)
+    assert response.status_code == 422
+    assert fields_of(response) == ["body"], response.text
+
+
 async def test_invalid_transitions_name_the_bad_field(api: Api) -> None:
     complaint_id = await api.create_id()
     triage = COMMAND_BODIES[Action.TRIAGE]
@@ -100,14 +110,14 @@ async def test_invalid_transitions_name_the_bad_field(api: Api) -> None:
     assert (await api.get(complaint_id)).json()["version"] == 1
 
 
-async def test_close_without_a_signature_is_422_on_signature(api: Api) -> None:
+async def test_close_without_a_usable_signature_is_422_on_signature(api: Api) -> None:
     complaint_id = await api.create_id()
     for action in (Action.TRIAGE, Action.COMPLETE_INVESTIGATION):
         assert (await api.act(complaint_id, COMMAND_BODIES[action])).status_code == 200
     unsigned = {k: v for k, v in COMMAND_BODIES[Action.CLOSE].items() if k != "signature"}
     assert fields_of(await api.act(complaint_id, unsigned)) == ["signature"]
     empty = {**unsigned, "signature": {"meaning": "approval", "password": ""}}
-    assert fields_of(await api.act(complaint_id, empty)) == ["signature"]
+    assert fields_of(await api.act(complaint_id, empty)) == ["signature.password"]
     both = {**unsigned, "signature": {"meaning": "approval", "password": "a", "reauth_token": "b"}}
     assert fields_of(await api.act(complaint_id, both)) == ["signature"]
     state = (await api.get(complaint_id)).json()

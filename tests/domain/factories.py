@@ -13,7 +13,8 @@ from domain.enums import Action, SignatureMeaning
 from domain.intake import Intake
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-ACTOR = Actor(user_id="qa.lee", name="Lee QA")
+#: Roles that may perform every action (domain.permissions), so workflow tests act freely.
+ACTOR = Actor(user_id="qa.lee", name="Lee QA", roles=["quality_manager", "regulatory"])
 SIGNATURE = Signature(
     signer="qa.lee",
     printed_name="Lee QA",

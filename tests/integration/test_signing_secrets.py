@@ -8,15 +8,15 @@ from domain.enums import Action
 from settings import Settings
 from temporal_client import connect_temporal
 from tests.api.harness import Api, command_body, unique
-from workflows.complaint import workflow_id
+from tests.phi import history_blobs
 
 PRINTED_NAME = "Ana Lima"
 
 
 async def history_bytes(settings: Settings, complaint_id: str) -> list[bytes]:
+    """Raw events and their decrypted payloads: a secret is in neither."""
     client = await connect_temporal(settings)
-    fetched = await client.get_workflow_handle(workflow_id(complaint_id)).fetch_history()
-    return [event.SerializeToString() for event in fetched.events]
+    return await history_blobs(client, complaint_id, codec=client.data_converter.payload_codec)
 
 
 async def stored_documents(api: Api) -> list[dict[str, Any]]:
@@ -27,13 +27,18 @@ async def stored_documents(api: Api) -> list[dict[str, Any]]:
 async def test_signing_secrets_reach_neither_history_nor_store(
     api: Api, settings: Settings
 ) -> None:
-    password, token = unique("pw-"), unique("tok-")
+    password = unique("pw-")
+    await api.user(name=PRINTED_NAME, password=password)  # ana, who signs
+    token = await api.token(name=PRINTED_NAME)  # just issued: a valid re-auth token
     closed = await api.create_id()
     for action in (Action.TRIAGE, Action.COMPLETE_INVESTIGATION):
-        assert (await api.act(closed, command_body(action))).status_code == 200
+        assert (await api.act(closed, command_body(action), name=PRINTED_NAME)).status_code == 200
     waive = command_body(Action.CLOSE_WITHOUT_INVESTIGATION, secret=password)
-    refused = await api.act(closed, waive)
+    refused = await api.act(closed, waive, name=PRINTED_NAME)
     assert refused.status_code == 409 and password not in refused.text
+    wrong = command_body(Action.CLOSE, secret=password + "x")
+    forbidden = await api.act(closed, wrong, name=PRINTED_NAME)
+    assert forbidden.status_code == 403 and password not in forbidden.text
     both = {"meaning": "approval", "password": password, "reauth_token": token}
     invalid = await api.act(closed, {**command_body(Action.CLOSE), "signature": both})
     assert invalid.status_code == 422 and password not in invalid.text and token not in invalid.text

@@ -206,3 +206,13 @@ def test_the_message_is_7bit_clean_and_a_long_message_id_stays_on_one_line() -> 
     assert parsed["Subject"].startswith("Your complaint about Sonde Ø-12")
     text, html = parts(message)
     assert "Dear Dr. Jürgen Groß" in text and "Dear Dr. Jürgen Groß" in html
+
+
+def test_every_html_template_is_autoescaped_and_none_opts_out() -> None:
+    env = environment()
+    html = sorted(path.name for path in TEMPLATES.glob("*.html"))
+    assert html and all(env.autoescape(name) for name in html)  # type: ignore[operator]
+    for path in TEMPLATES.iterdir():
+        source = path.read_text()
+        assert "|safe" not in source.replace(" ", ""), path.name
+        assert "autoescape false" not in source, path.name

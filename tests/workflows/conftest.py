@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,10 +19,12 @@ from store.client import open_store
 from store.complaints import ComplaintStore
 from tests.domain.factories import ACTOR, intake
 from tests.servers import (
+    TEST_CODEC_KEYS,
     MongoStore,
     SmtpSinkProcess,
     TemporalDevServer,
     start_time_skipping_env,
+    suite_converter,
 )
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow, workflow_id
@@ -82,6 +83,7 @@ async def running_harness(
         task_queue=f"wf-{uuid.uuid4()}",
         smtp_host=smtp.host,
         smtp_port=smtp.port,
+        codec_keys=TEST_CODEC_KEYS,
     )
     store = open_store(settings)
     await store.ensure_indexes()
@@ -103,9 +105,7 @@ async def harness(
     temporal_dev_server: TemporalDevServer, mongo_store: MongoStore, smtp_sink: SmtpSinkProcess
 ) -> AsyncIterator[Harness]:
     """A worker on the dev server, for tests that need no time skipped."""
-    client = await Client.connect(
-        temporal_dev_server.address, data_converter=pydantic_data_converter
-    )
+    client = await Client.connect(temporal_dev_server.address, data_converter=suite_converter())
     async with running_harness(client, mongo_store, smtp_sink) as harness:
         yield harness
 
