@@ -15,23 +15,13 @@ import asyncio
 import json
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHistory
 
 from audit.replay import replay_histories
-from settings import Settings
-from temporal_client import data_converter
-
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "histories"
-
-
-def load_corpus(folder: Path = CORPUS) -> list[WorkflowHistory]:
-    return [
-        WorkflowHistory.from_json(path.stem, path.read_text())
-        for path in sorted(folder.glob("*.json"))
-    ]
+from tests.histories import load_corpus
+from tests.servers import suite_converter
 
 
 async def benchmark(
@@ -39,7 +29,7 @@ async def benchmark(
 ) -> dict[str, Any]:
     """Replay ``histories`` (default: the corpus) ``rounds`` times each way; all must pass."""
     corpus = list(histories) if histories is not None else load_corpus()
-    converter = data_converter(Settings())
+    converter = suite_converter()  # the corpus is encrypted with the suite's test keys
     events = sum(len(h.events) for h in corpus)
     await replay_histories(corpus[:1], converter=converter)  # warm the sandbox's imports
 

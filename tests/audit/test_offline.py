@@ -17,11 +17,10 @@ from audit.source import Chain, RunHistory
 from audit.timeline import timeline
 from audit.trail import recorded_trail
 from domain.chain import ProblemKind, chain_problems
-from settings import Settings
-from temporal_client import data_converter
 from tests.histories import FOLDER, load
+from tests.servers import suite_converter
 
-CONVERTER = data_converter(Settings())
+CONVERTER = suite_converter()  # the corpus is encrypted with the suite's test keys
 DECODER = PayloadDecoder(CONVERTER)
 FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
 

@@ -30,7 +30,7 @@ from temporal_client import data_converter
 from tests.domain.factories import intake
 from tests.histories import FOLDER
 from tests.histories.scenarios import INTAKE, SCENARIOS, Handle, Recording, Scenario
-from tests.servers import running
+from tests.servers import TEST_CODEC_KEYS, running
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow, workflow_id
 
@@ -118,6 +118,7 @@ async def main(names: list[str]) -> None:
                     smtp_host=smtp.host,
                     smtp_port=smtp.port,
                     task_queue=f"record-{scenario.name}",
+                    codec_keys=TEST_CODEC_KEYS,  # the keys the suite replays the corpus with
                 )
                 for stale in FOLDER.glob(f"{scenario.name}.*.json"):
                     stale.unlink()

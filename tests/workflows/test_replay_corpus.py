@@ -12,12 +12,11 @@ from audit.replay import ChainReplay, replay_histories
 from audit.source import Chain, RunHistory
 from audit.trail import RecordedTrail, recorded_trail
 from domain.enums import Action
-from settings import Settings
-from temporal_client import data_converter
 from tests.histories import corpus_files, load_corpus
 from tests.histories.altered import GuardedWorkflow, UnguardedWorkflow
+from tests.servers import suite_converter
 
-CONVERTER = data_converter(Settings())
+CONVERTER = suite_converter()  # the corpus is encrypted with the suite's test keys
 
 
 @pytest.fixture(scope="module")
