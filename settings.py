@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # MongoDB (or any wire-compatible store)
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_db: str = "ibtool"
+    #: How long a store call waits for a reachable server before it fails (the API answers
+    #: 503, an activity retries): a store outage must not hold requests for pymongo's 30 s.
+    mongo_timeout: timedelta = timedelta(seconds=5)
 
     # SMTP
     smtp_host: str = "127.0.0.1"

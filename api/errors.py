@@ -9,10 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.hardening import BASELINE_HEADERS
 from domain.enums import Action, Status
+from store.accounts import AccountsUnavailable
 
 log = logging.getLogger("ibtool.api")
 
@@ -165,6 +167,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _store_down(request: Request, exc: Exception) -> JSONResponse:
+    """The store did not answer (lists, events, log-in, a signature's password check)."""
+    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(Unavailable().body(), status_code=Unavailable.status_code)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """The last resort: Starlette's ServerErrorMiddleware calls it outside every other
     middleware, so it sets the baseline security headers itself."""
@@ -178,4 +186,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(PyMongoError, _store_down)
+    app.add_exception_handler(AccountsUnavailable, _store_down)
     app.add_exception_handler(Exception, _unexpected)

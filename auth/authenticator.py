@@ -33,13 +33,14 @@ class Authenticator:
         oidc: OidcVerifier | None,
         reauth_window: timedelta,
         cache_ttl: timedelta = timedelta(0),
+        stale_ttl: timedelta = timedelta(0),
     ) -> None:
         self.accounts = accounts
         self.local = local
         self.oidc = oidc
         self._reauth_window = reauth_window
-        self._users: Recent[UserAccount] = Recent(cache_ttl)
-        self._keys: Recent[ApiKey] = Recent(cache_ttl)
+        self._users: Recent[UserAccount] = Recent(cache_ttl, stale_ttl=stale_ttl)
+        self._keys: Recent[ApiKey] = Recent(cache_ttl, stale_ttl=stale_ttl)
 
     # -- who is calling -------------------------------------------------------------------
 
@@ -125,6 +126,7 @@ def build_authenticator(settings: Settings, accounts: AccountStore) -> Authentic
         oidc=_oidc(settings),
         reauth_window=settings.auth_reauth_window,
         cache_ttl=settings.auth_cache_ttl,
+        stale_ttl=settings.auth_token_ttl,
     )
 
 

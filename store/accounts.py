@@ -13,7 +13,7 @@ from typing import Any
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from domain.accounts import ApiKey, UserAccount
 from settings import Settings
@@ -25,6 +25,10 @@ API_KEYS = "api_keys"
 
 class AccountExistsError(Exception):
     """A user or API key of that name exists already."""
+
+
+class AccountsUnavailable(Exception):
+    """The store did not answer a lookup (it is down or unreachable)."""
 
 
 class AccountStore:
@@ -56,7 +60,10 @@ class AccountStore:
         await self._users.replace_one({"_id": account.id}, _user_document(account), upsert=True)
 
     async def get_user(self, user_id: str) -> UserAccount | None:
-        doc = await self._users.find_one({"_id": user_id})
+        try:
+            doc = await self._users.find_one({"_id": user_id})
+        except PyMongoError as error:
+            raise AccountsUnavailable(f"user {user_id} could not be looked up") from error
         return None if doc is None else _user(doc)
 
     async def users(self) -> list[UserAccount]:
@@ -83,7 +90,10 @@ class AccountStore:
             raise AccountExistsError(f"API key {key.name} exists already") from error
 
     async def api_key_by_hash(self, key_hash: str) -> ApiKey | None:
-        doc = await self._keys.find_one({"_id": key_hash})
+        try:
+            doc = await self._keys.find_one({"_id": key_hash})
+        except PyMongoError as error:
+            raise AccountsUnavailable("the API key could not be looked up") from error
         return None if doc is None else _key(doc)
 
     async def api_keys(self) -> list[ApiKey]:

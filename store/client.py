@@ -15,5 +15,8 @@ def open_store(settings: Settings) -> ComplaintStore:
 
     The caller owns the result and calls ``await store.close()`` when it stops.
     """
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_uri, tz_aware=True)
+    timeout_ms = int(settings.mongo_timeout.total_seconds() * 1000)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms
+    )
     return ComplaintStore(client[settings.mongo_db], client=client)
