@@ -17,6 +17,7 @@ from pathlib import Path
 from mongoeco.engines import SQLiteEngine
 from mongoeco.wire import AsyncMongoEcoProxyServer
 
+from devstack import store_fixes
 from devstack.signals import run_until_signalled
 
 
@@ -58,6 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    store_fixes.apply()
     try:
         run_until_signalled(serve_store(host=args.host, port=args.port, path=args.path))
     except OSError as error:

@@ -48,3 +48,27 @@ async def test_data_survives_stop_and_start(mongo_store: MongoStore) -> None:
         assert await complaints.find_one({"_id": "C-9"}) == {"_id": "C-9", "status": "closed"}
     finally:
         await client.close()
+
+
+async def test_duplicate_ids_are_refused_with_the_scan_fix(mongo_store: MongoStore) -> None:
+    """devstack.store_fixes skips the engine's whole-collection scan for non-numeric ids:
+    duplicates must still be refused, by insert and by upsert, and numeric ids that are
+    equal but typed differently (1 and 1.0) still collide."""
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_store.uri)
+    try:
+        coll = client[unique_name("test_")]["complaints"]
+        await coll.insert_many([{"_id": f"C-{n}", "version": 1} for n in range(20)])
+        with pytest.raises(DuplicateKeyError):
+            await coll.insert_one({"_id": "C-7", "version": 9})
+        # The projection's guarded upsert: an older-version filter that matches nothing
+        # tries to insert the same _id, which must collide (the no-op case).
+        with pytest.raises(DuplicateKeyError):
+            await coll.replace_one(
+                {"_id": "C-7", "version": {"$lt": 1}}, {"version": 1}, upsert=True
+            )
+        assert await coll.find_one({"_id": "C-7"}) == {"_id": "C-7", "version": 1}
+        await coll.insert_one({"_id": 1, "kind": "int"})
+        with pytest.raises(DuplicateKeyError):
+            await coll.insert_one({"_id": 1.0, "kind": "float"})
+    finally:
+        await client.close()
