@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -48,7 +49,11 @@ class ComplaintQuery(BaseModel):
     product_code: str | None = Field(default=None, min_length=1, max_length=10)
     reportable: bool | None = None
     overdue: bool | None = None
-    q: str | None = Field(default=None, max_length=500, description="Words that must all match.")
+    q: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Words that must all match, each the start of a word: `freeze e95`.",
+    )
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
     sort: SortField = SortField.UPDATED_AT
@@ -101,8 +106,10 @@ def list_filter(query: ComplaintQuery) -> dict[str, Any]:
     if query.overdue is not None:
         # A summary written before the overdue flag existed has no such field: not overdue.
         clauses.append({"overdue": True} if query.overdue else {"overdue": {"$in": [False, None]}})
-    if query.q is not None and (words := keywords(query.q)):
-        clauses.append({"keywords": {"$all": words}})
+    if query.q is not None:
+        # Each word matches the start of a keyword ("freeze" finds "freezes"); an anchored
+        # prefix is index-backed (the multikey keywords index) on MongoDB.
+        clauses += [{"keywords": {"$regex": f"^{re.escape(w)}"}} for w in keywords(query.q)]
     created: dict[str, datetime] = {}
     if query.created_from is not None:
         created["$gte"] = query.created_from

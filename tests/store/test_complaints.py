@@ -151,6 +151,8 @@ def ids(page_items: list[Any]) -> list[str]:
         ({"q": "image probe"}, ["C-D"]),
         ({"q": "c-e"}, ["C-E"]),
         ({"q": "probe nothing"}, []),
+        ({"q": "overheat pro"}, ["C-B", "C-D"]),  # each word the start of a word
+        ({"q": "heats"}, []),  # not the middle or end of one
         ({"q": "?"}, ["C-A", "C-B", "C-E", "C-D", "C-C"]),  # no searchable word: no filter
         ({"created_from": T0 + HOUR}, ["C-B", "C-E", "C-D", "C-C"]),
         ({"created_to": T0 + 2 * HOUR}, ["C-A", "C-B"]),  # exclusive
