@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.audit_errors import audit_errors
 from api.deps import AuditDep, CanReadAudit, CanReplay
+from api.routes.common import ERRORS as COMMON_ERRORS
+from api.routes.common import IdPath
 from audit.history_page import MAX_LIMIT, RawHistory, TimelinePage
 from audit.service import ReplayReport
 from audit.verify import VerifyReport
-from domain.base import ComplaintId
 
 router = APIRouter(prefix="/complaints", tags=["audit"])
 
-IdPath = Annotated[ComplaintId, Path(description="Complaint id, e.g. C-ABCDEF123456")]
-
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No valid credentials (`WWW-Authenticate: Bearer`)"},
-    403: {"description": "The caller's roles do not grant this; the body names the `permission`"},
+    **COMMON_ERRORS,
     404: {"description": "Unknown complaint (neither in Temporal nor in the archive)"},
-    422: {"description": "Invalid cursor"},
-    503: {"description": "Temporal or the store is unavailable"},
 }
 
 

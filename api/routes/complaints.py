@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -25,12 +25,13 @@ from api.deps import (
 from api.errors import ComplaintNotFound, InvalidField, TransitionRefused
 from api.identity import forbid_unless_granted
 from api.observability import Outcome, metrics_of
+from api.routes.common import ERRORS as COMMON_ERRORS
+from api.routes.common import IdPath
 from api.service import ComplaintService
 from api.signing import SignatureVerifier, sign
 from domain import lifecycle, permissions
 from domain.actions import Command, MarkDuplicate
 from domain.audit import Actor, AuditEvent
-from domain.base import ComplaintId
 from domain.enums import Action
 from domain.intake import Intake, future_timestamps
 from domain.permissions import Permission
@@ -40,19 +41,14 @@ from store.complaints import ComplaintPage, ComplaintQuery, InvalidCursor
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 log = logging.getLogger("ibtool.api")
 
-IdPath = Annotated[ComplaintId, Path(description="Complaint id, e.g. C-ABCDEF123456")]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=200, description="Repeat-safe request key"),
 ]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No valid credentials (`WWW-Authenticate: Bearer`)"},
-    403: {"description": "The caller's roles do not grant this; the body names the `permission`"},
-    404: {"description": "Unknown complaint"},
+    **COMMON_ERRORS,
     409: {"description": "Not allowed now; the body lists `allowed_actions`"},
-    422: {"description": "Invalid input; the body names each bad `field`"},
-    503: {"description": "Temporal or the store is unavailable"},
 }
 
 
