@@ -38,6 +38,12 @@ __all__ = [
 Document = dict[str, Any]
 DUPLICATE_KEY = 11000
 MAX_EVENTS_PAGE = 1000
+#: Compare-and-set rounds before a summary write gives up (the activity then retries).
+CAS_ATTEMPTS = 5
+
+
+class ConcurrentWrites(RuntimeError):
+    """Other writers changed a summary under every attempt of a compare-and-set."""
 
 
 class ComplaintStore:
@@ -84,18 +90,30 @@ class ComplaintStore:
     async def upsert_summary(self, summary: ComplaintSummary) -> bool:
         """Store ``summary`` unless an equal or newer version is there; True when written.
 
-        The filter matches only an older version. When the document exists but is not
-        older, the upsert's insert collides on ``_id``: that is the no-op case.
+        A compare-and-set: read the stored version, then replace exactly that version (or
+        insert when there is none); when another writer got in between, compare again.
+        Equality on ``version``, not ``$lt``: the embedded store re-plans a range filter
+        with a whole-collection scan after every write (17-31 ms a write against ~7 ms).
         """
-        try:
-            await self._complaints.replace_one(
-                {"_id": summary.id, "version": {"$lt": summary.version}},
-                schema.summary_document(summary),
-                upsert=True,
+        document = schema.summary_document(summary)
+        for _ in range(CAS_ATTEMPTS):
+            stored = await self._complaints.find_one({"_id": summary.id}, {"version": 1})
+            if stored is None:
+                try:
+                    await self._complaints.insert_one(document)
+                except DuplicateKeyError:
+                    continue
+                return True
+            if stored["version"] >= summary.version:
+                return False
+            replaced = await self._complaints.replace_one(
+                {"_id": summary.id, "version": stored["version"]}, document
             )
-        except DuplicateKeyError:
-            return False
-        return True
+            if replaced.matched_count:
+                return True
+        raise ConcurrentWrites(
+            f"{summary.id}: the summary kept changing under {CAS_ATTEMPTS} writes"
+        )
 
     async def append_events(self, events: list[AuditEvent]) -> int:
         """Insert the events not stored yet; return how many were new."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
@@ -51,6 +52,20 @@ async def test_version_guard_keeps_the_newest_summary(store: ComplaintStore) -> 
     assert not await store.upsert_summary(v3), "a repeated write is a no-op"
     assert await store.get_summary("C-GUARD") == v3
     assert await store.db["complaints"].count_documents({}) == 1
+
+
+async def test_racing_writers_leave_the_newest_summary(store: ComplaintStore) -> None:
+    """Writers of versions 1..12 at once, before any document exists: the compare-and-set
+    keeps the newest, whoever comes last, and the newest writer is told it wrote."""
+    versions = [7, 2, 12, 1, 9, 4, 11, 3, 8, 5, 10, 6]
+    writes = [summary("C-RACE", version=v, assignee=f"user{v}") for v in versions]
+
+    written = await asyncio.gather(*(store.upsert_summary(w) for w in writes))
+
+    stored = await store.get_summary("C-RACE")
+    assert stored is not None and stored.version == 12 and stored.assignee == "user12"
+    assert written[versions.index(12)] is True
+    assert await store.db["complaints"].count_documents({"_id": "C-RACE"}) == 1
 
 
 async def test_a_newer_summary_replaces_every_field(store: ComplaintStore) -> None:
