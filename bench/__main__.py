@@ -91,7 +91,7 @@ def main() -> None:
     args.replay = 10 if quick else 50
     args.reps = 5 if quick else 10
     args.list_sizes = args.list_sizes or ((300,) if quick else (10_000, 100_000))
-    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 240.0)
+    args.list_seed_seconds = args.list_seed_seconds or (40.0 if quick else 120.0)
     args.open = args.open or (200 if quick else 1000)
     args.name = "quick" if quick else "bench"
     if args.only != set(PHASES):
