@@ -38,7 +38,9 @@ async def _run(
         settings = stack.settings
         client = await connect_temporal(settings)
         if "lifecycle" in only:
-            results.update(await lifecycle.benchmark(settings, client, sizes=sizes))
+            results.update(
+                await lifecycle.benchmark(settings, client, sizes=sizes, cpu=stack.cpu_seconds)
+            )
             finished = results.pop("_finished")
             _write(results, name=args.name)
             # The audit work's corpus replay (bench/replay.py), then this run's lifecycles

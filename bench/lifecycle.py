@@ -287,7 +287,29 @@ async def bench_headers(settings: Settings) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]) -> dict[str, Any]:
+CpuMeter = Callable[[], dict[str, float]]
+
+
+def cpu_row(
+    concurrency: int, name: str, run: Run, before: dict[str, float], after: dict[str, float]
+) -> dict[str, Any]:
+    """Milliseconds of CPU per transition, by process, over one run."""
+    per = {
+        process: round((after[process] - before[process]) / len(run.latencies) * 1e3, 1)
+        for process in after
+    }
+    return {
+        "concurrency": concurrency,
+        "run": name,
+        "ms": per,
+        "total": round(sum(per.values()), 1),
+    }
+
+
+async def benchmark(
+    settings: Settings, client: Client, *, sizes: dict[int, int], cpu: CpuMeter
+) -> dict[str, Any]:
+    """``cpu`` reads each process's CPU time: where a transition's cost goes, by process."""
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     headers = await bench_headers(settings)
     async with httpx.AsyncClient(
@@ -300,10 +322,18 @@ async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]
         lags: list[dict[str, Any]] = []
         shapes: dict[str, Any] = {}
         finished: dict[str, list[str]] = {}
+        cpu_rows: list[dict[str, Any]] = []
         for concurrency, count in sizes.items():
+            before = cpu()
             floor = await run_floor(client, count=count, concurrency=concurrency)
+            between = cpu()
             ours = await run_ibtool(http, count=count, concurrency=concurrency)
+            after = cpu()
             rows += summary_rows(floor, ours, concurrency)
+            cpu_rows += [
+                cpu_row(concurrency, "floor", floor, before, between),
+                cpu_row(concurrency, "IBTool", ours, between, after),
+            ]
             finished = {"ibtool": ours.workflow_ids, "floor": floor.workflow_ids}
             if not shapes:
                 shapes = {
@@ -322,6 +352,7 @@ async def benchmark(settings: Settings, client: Client, *, sizes: dict[int, int]
         "throughput_latency": rows,
         "projection_lag": lags,
         "history": shapes,
+        "cpu_per_transition": cpu_rows,
         "sizes": sizes,
         "_finished": finished,  # workflow ids, for the replay benchmark (not written out)
     }

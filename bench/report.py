@@ -28,6 +28,7 @@ def _lifecycle(results: dict[str, Any]) -> list[str]:
             f"IBTool {shape['ibtool']['events_per_transition']} "
             f"({', '.join(f'{k} {v}' for k, v in kinds)}).",
         ]
+    lines += _cpu(results.get("cpu_per_transition", []))
     lines += [
         "",
         "## Projection lag (transition 200 -> visible in GET /complaints, one watcher)",
@@ -42,6 +43,24 @@ def _lifecycle(results: dict[str, Any]) -> list[str]:
             f"| {row['concurrency']} | {row['metric']} | {row['ibtool']:.1f} | {row['samples']} "
             f"| {row['watcher_polls']} ({row['watcher_poll_ms']}) |"
         )
+    return lines
+
+
+def _cpu(rows: list[dict[str, Any]]) -> list[str]:
+    """CPU per transition by process: what a transition costs the machine, not just the caller."""
+    if not rows:
+        return []
+    processes = [name for name in rows[0]["ms"] if any(row["ms"][name] for row in rows)]
+    lines = [
+        "",
+        "CPU per transition (ms, user + system, by process; 2 cores give 2,000 ms a second):",
+        "",
+        f"| concurrency | run | {' | '.join(processes)} | total |",
+        f"|---:|---|{'---:|' * len(processes)}---:|",
+    ]
+    for row in rows:
+        cells = " | ".join(f"{row['ms'][name]:.1f}" for name in processes)
+        lines.append(f"| {row['concurrency']} | {row['run']} | {cells} | {row['total']:.1f} |")
     return lines
 
 

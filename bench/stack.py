@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import threading
@@ -35,6 +36,17 @@ class BenchStack:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError(f"no VmRSS for {name} (pid {pid})")
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by each child and by this process."""
+        tick = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for name, child in self.children.items():
+            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[name] = (int(fields[11]) + int(fields[12])) / tick
+        mine = os.times()
+        used["bench"] = mine.user + mine.system
+        return used
 
     def temporal_db_mib(self) -> float:
         """The dev server's SQLite file with its write-ahead log, in MiB."""
