@@ -4,24 +4,35 @@
 JSON: ``{"payloads": [{"metadata": {key: base64}, "data": base64}]}``. Point the Web UI
 (``--ui-codec-endpoint``) or the CLI (``--codec-endpoint``) at ``<api>/codec``. Decoding
 shows PHI, so every call needs an authenticated user and is logged with who made it.
+
+The Web UI cannot send our bearer token, so a browser signs in at ``GET /codec/login``:
+the session cookie it gets back (HttpOnly, SameSite=Strict, ``Path=/codec``, as long as
+the token lives) authenticates the UI's decode calls once the UI's Codec Server setting
+"Include cross-origin credentials" is on.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import html
 import logging
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi.responses import HTMLResponse
+from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
-from api.deps import CanReadAudit, SettingsDep
-from api.errors import BadPayload, InvalidField
+from api.deps import AuthenticatorDep, SettingsDep
+from api.errors import BadPayload, InvalidField, Unauthenticated
+from api.identity import CODEC_COOKIE, codec_actor_from_request, forbid_unless_granted, requires
+from auth.errors import AuthenticationError
 from domain.audit import Actor
+from domain.permissions import Permission
 from encryption import PayloadDecryptionError
 
 log = logging.getLogger("ibtool.api.codec")
@@ -33,7 +44,7 @@ MAX_METADATA_KEYS = 32
 
 
 #: Decoding a payload shows what Temporal's history holds, PHI included: an audit read.
-CodecUser = CanReadAudit
+CodecUser = Annotated[Actor, Depends(requires(Permission.AUDIT_READ, codec_actor_from_request))]
 
 
 def _base64(text: object) -> bytes:
@@ -135,3 +146,81 @@ async def decode(body: CodecPayloads, call: CodecCallDep) -> CodecPayloads:
         raise BadPayload(str(error)) from error
     log.info("codec decode by %s: %d payload(s)", call.actor.user_id, len(decoded))
     return CodecPayloads(payloads=[CodecPayload.of(p) for p in decoded])
+
+
+LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>IBTool codec sign-in</title></head>
+<body><h1>Sign in to read payloads in the Temporal Web UI</h1>
+<p>{message}</p>
+<form method="post" action="/codec/login">
+<label>User <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"
+required></label>
+<button type="submit">Sign in</button>
+</form></body></html>
+"""
+
+SIGNED_IN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>IBTool codec session</title></head>
+<body><h1>Signed in as {name}</h1>
+<p>For the next {minutes} minutes this browser may decode payloads at this codec server.
+In the Temporal Web UI, open the Codec Server settings, set the endpoint to
+<code>{endpoint}</code> and turn on <b>Include cross-origin credentials</b>.</p>
+<form method="post" action="/codec/logout"><button type="submit">Sign out</button></form>
+</body></html>
+"""
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+async def login_page() -> HTMLResponse:
+    return HTMLResponse(LOGIN_PAGE.format(message="A user with the audit:read permission."))
+
+
+@router.post(
+    "/login",
+    response_class=HTMLResponse,
+    responses={
+        401: {"description": "Wrong user name or password"},
+        403: {"description": "The user may not read payloads (`audit:read`)"},
+    },
+)
+async def login(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    authenticator: AuthenticatorDep,
+) -> HTMLResponse:
+    """Start a codec session for the Web UI: a local user's password, then a cookie.
+
+    Only users who may read payloads get one; the cookie is sent to ``/codec`` only.
+    """
+    try:
+        issued = await authenticator.login(form.username, form.password)
+        actor = await authenticator.actor_for_bearer(issued.access_token)
+    except AuthenticationError as error:
+        raise Unauthenticated(str(error)) from error
+    forbid_unless_granted(actor, Permission.AUDIT_READ)
+    log.info("codec session for %s", actor.user_id)
+    page = SIGNED_IN_PAGE.format(
+        name=html.escape(actor.name),
+        minutes=issued.expires_in // 60,
+        endpoint=html.escape(str(request.url_for("login")).removesuffix("/login")),
+    )
+    response = HTMLResponse(page)
+    response.set_cookie(
+        CODEC_COOKIE,
+        issued.access_token,
+        max_age=issued.expires_in,
+        path="/codec",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout", response_class=HTMLResponse)
+async def logout() -> HTMLResponse:
+    """End this browser's codec session."""
+    response = HTMLResponse(LOGIN_PAGE.format(message="Signed out."))
+    response.delete_cookie(CODEC_COOKIE, path="/codec", httponly=True, samesite="strict")
+    return response

@@ -11,7 +11,7 @@ from temporalio.client import Client
 from encryption.codec import ENCODING, KEY_ID
 from encryption.keys import new_key_ring
 from settings import Settings
-from tests.api.harness import Api
+from tests.api.harness import PASSWORD, Api
 from tests.phi import payloads_in, phi_intake, phi_values
 from workflows.complaint import workflow_id
 
@@ -121,3 +121,63 @@ async def test_cors_preflight_admits_the_web_ui_on_codec_only(api: Api) -> None:
         "/codec/encode", json={"payloads": []}, headers={"Origin": UI_ORIGIN}
     )
     assert actual.headers["access-control-allow-origin"] == UI_ORIGIN
+
+
+async def test_a_browser_session_decodes_with_its_cookie_only(api: Api) -> None:
+    """The Web UI's path: sign in with a form, then decode cross-origin with the cookie (the
+    UI's "Include cross-origin credentials"), no Authorization header; sign out ends it."""
+    await api.user("ui.auditor", name="Una Auditor", roles=["auditor"])
+    plain = payload_json(b'{"name": "Dr. Jane Roe"}', encoding=b"json/plain")
+    sealed = (await api.http.post("/codec/encode", json={"payloads": [plain]})).json()
+
+    async with httpx.AsyncClient(base_url=api.base_url, timeout=30.0) as browser:
+        page = await browser.get("/codec/login")
+        assert page.status_code == 200 and 'action="/codec/login"' in page.text
+        signed_in = await browser.post(
+            "/codec/login", data={"username": "ui.auditor", "password": PASSWORD}
+        )
+        assert signed_in.status_code == 200, signed_in.text
+        assert (
+            "Una Auditor" in signed_in.text and "Include cross-origin credentials" in signed_in.text
+        )
+        cookie = signed_in.headers["set-cookie"].lower()
+        assert {"httponly", "samesite=strict", "path=/codec"} <= {
+            part.strip() for part in cookie.split(";")
+        }
+
+        decoded = await browser.post(
+            "/codec/decode", json=sealed, headers={"Origin": UI_ORIGIN, "X-Namespace": "default"}
+        )
+        assert decoded.status_code == 200, decoded.text
+        assert decoded.json() == {"payloads": [plain]}
+        assert decoded.headers["access-control-allow-origin"] == UI_ORIGIN
+        assert decoded.headers["access-control-allow-credentials"] == "true"
+        # The cookie is the codec's only: the rest of the API does not take it.
+        session = {"Cookie": f"ibtool_codec={browser.cookies['ibtool_codec']}"}
+        elsewhere = await browser.get("/auth/me", headers=session)
+        assert elsewhere.status_code == 401, elsewhere.text
+
+        await browser.post("/codec/logout")
+        after = await browser.post("/codec/decode", json=sealed)
+        assert after.status_code == 401, after.text
+
+
+async def test_a_codec_session_needs_the_password_and_audit_read(api: Api) -> None:
+    await api.user("ui.intake", roles=["intake"])
+    await api.user("ui.auditor2", roles=["auditor"])
+    async with httpx.AsyncClient(base_url=api.base_url, timeout=30.0) as browser:
+        wrong = await browser.post(
+            "/codec/login", data={"username": "ui.auditor2", "password": "not-the-password"}
+        )
+        assert wrong.status_code == 401, wrong.text
+        refused = await browser.post(
+            "/codec/login", data={"username": "ui.intake", "password": PASSWORD}
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["permission"] == "audit:read"
+        for answer in (wrong, refused):
+            assert "set-cookie" not in answer.headers
+        forged = await browser.post(
+            "/codec/decode", json={"payloads": []}, headers={"Cookie": "ibtool_codec=not-a-token"}
+        )
+        assert forged.status_code == 401, forged.text
