@@ -92,7 +92,7 @@ def plan_stack(settings: Settings, *, with_app: bool = True) -> list[ChildProces
         ),
     ]
     if with_app:
-        run_cli = [sys.executable, "-c", "import cli; cli.main()"]
+        run_cli = [sys.executable, "-c", "import ibtool_cli; ibtool_cli.main()"]
         children += [
             ChildProcess("worker", [*run_cli, "worker"], log_path=logs / "worker.log", env=env),
             ChildProcess(

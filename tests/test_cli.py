@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-import cli
+import ibtool_cli as cli
 from encryption.keys import parse_keys, read_key_file
 
 
@@ -45,3 +47,14 @@ def test_keys_rotate_refuses_when_keys_come_from_settings(
     monkeypatch.setenv("IBTOOL_CODEC_KEYS", "k:" + "A" * 43 + "=")
     assert run("keys", "rotate") == 1
     assert "IBTOOL_CODEC_KEYS" in capsys.readouterr().err
+
+
+def test_the_installed_ibtool_command_runs_from_anywhere(tmp_path: Path) -> None:
+    """The console script imports this project's CLI, not a same-named module of some
+    dependency (python-hcl2 8 installs a top-level ``cli`` package that once won)."""
+    command = Path(sys.executable).parent / "ibtool"
+    done = subprocess.run(
+        [str(command), "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "users" in done.stdout and "token" in done.stdout

@@ -11,7 +11,7 @@ import httpx
 import jwt
 import pytest
 
-import cli
+import ibtool_cli as cli
 from devstack.supervisor import settings_env
 from domain.enums import Action
 from domain.permissions import Role

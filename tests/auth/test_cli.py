@@ -1,4 +1,4 @@
-"""``ibtool users``, ``token`` and ``apikeys`` against the real store, through ``cli.main``."""
+"""``ibtool users``, ``token`` and ``apikeys`` against the real store (``ibtool_cli.main``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pymongo import MongoClient
 
-import cli
+import ibtool_cli as cli
 from auth import keys
 from auth.authenticator import build_authenticator, local_issuer
 from auth.errors import AuthenticationError

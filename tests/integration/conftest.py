@@ -27,7 +27,7 @@ class WorkerProcess:
     def __init__(self, settings: Settings, folder: Path) -> None:
         self._child = ChildProcess(
             "worker",
-            [sys.executable, "-c", "import cli; cli.main()", "worker"],
+            [sys.executable, "-c", "import ibtool_cli; ibtool_cli.main()", "worker"],
             log_path=folder / "worker.log",
             env=settings_env(settings),
             cwd=REPO_ROOT,

@@ -18,7 +18,7 @@ async def ibtool(settings: Settings, *args: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        "import cli; cli.main()",
+        "import ibtool_cli; ibtool_cli.main()",
         *args,
         env=settings_env(settings),
         cwd=REPO_ROOT,
