@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: venv tools run test lint bench clean
+.PHONY: venv tools browser run test lint bench clean
 
 venv: $(STAMP)
 
@@ -54,8 +54,19 @@ $(TOOLS_STAMP): deploy/tools-requirements.txt | $(STAMP)
 run: venv
 	$(BIN)/ibtool run
 
-test: venv tools
+test: venv tools browser
 	$(BIN)/pytest
+
+# Debian's chromium, for the Web UI test (tests/integration/test_web_ui_codec.py; Playwright's
+# own browser download cannot work offline). Installing needs root; without it the test
+# is skipped, and says so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the Web UI test"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "not root: skipping; the Web UI test will be skipped"; fi; }
 
 lint: venv
 	$(BIN)/ruff check .

@@ -53,14 +53,20 @@ class ServerProcess:
 
 
 class TemporalDevServer(ServerProcess):
-    """``temporal server start-dev --headless`` with its state in ``db_path``."""
+    """``temporal server start-dev`` with its state in ``db_path``; headless unless given a
+    ``ui_port`` for its Web UI."""
 
     namespace = "default"
 
-    def __init__(self, folder: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, *, port: int | None = None, ui_port: int | None = None
+    ) -> None:
         self.db_path = folder / "temporal.db"
+        self.ui_port = ui_port
         port = port or free_port(HOST)
-        command = start_dev_command(host=HOST, port=port, db_path=self.db_path, headless=True)
+        command = start_dev_command(
+            host=HOST, port=port, db_path=self.db_path, headless=ui_port is None, ui_port=ui_port
+        )
         super().__init__("temporal", command, folder=folder, port=port)
 
     @property
